@@ -1,0 +1,329 @@
+"""The local Momento server with one big sorted set: throughput, latency, memory, vs Redis.
+
+    python -m bench.momento_server [--members 1000000] [--ops 100000] [--concurrency 16]
+                                   [--seconds 3] [--no-redis]
+
+Figures, for a sorted set of `--members` members:
+- put+rank ops/s in-process (one put of a random member, then its DESC rank; 2 ops);
+- put+rank requests/s over the HTTP door (and the gRPC door) with concurrent clients;
+- top-20 fetch (by rank, DESC) latency p50/p99, in-process and over HTTP;
+- resident memory (RSS) of the process holding the set.
+Load generators run in a separate process so they do not share the server's GIL. Where
+`redis-server` is installed, the same ZADD + ZREVRANK load runs against Redis on loopback
+with redis-py's asyncio client, and our door throughput is printed as a ratio of Redis's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import multiprocessing
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import redis.asyncio as aioredis
+
+from leaderboard.local.momento_server.server import MomentoServer
+from leaderboard.local.momento_server.store import CollectionTtl, Order, Store
+
+CACHE = "bench"
+KEY = "leaderboard"
+TTL = CollectionTtl(3600)
+TARGET_IN_PROCESS_OPS = 100_000
+TARGET_DOOR_REQUESTS = 3_000
+TARGET_RSS_MB = 300
+TOP_N = 20
+LATENCY_SAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Settings:
+    members: int
+    ops: int
+    concurrency: int
+    seconds: float
+    redis: bool
+
+
+def member(index: int) -> str:
+    return f"player-{index:07d}"
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process (not the peak)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("VmRSS not found")
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49] * 1000, cuts[98] * 1000
+
+
+# -- in-process -----------------------------------------------------------------------------
+
+
+def load(store: Store, members: int) -> None:
+    rng = random.Random(1)
+    for start in range(0, members, 1000):
+        batch = [
+            (member(i).encode(), float(rng.randrange(1_000_000)))
+            for i in range(start, min(start + 1000, members))
+        ]
+        store.sorted_set_put(CACHE, KEY.encode(), batch, TTL)
+
+
+def in_process_put_rank(store: Store, settings: Settings) -> float:
+    rng = random.Random(2)
+    pairs = [
+        (member(rng.randrange(settings.members)).encode(), float(rng.randrange(1_000_000)))
+        for _ in range(settings.ops // 2)
+    ]
+    key = KEY.encode()
+    started = time.perf_counter()
+    for value, score in pairs:
+        store.sorted_set_put(CACHE, key, [(value, score)], TTL)
+        store.sorted_set_get_rank(CACHE, key, value, Order.DESC)
+    return 2 * len(pairs) / (time.perf_counter() - started)
+
+
+def in_process_top(store: Store) -> tuple[float, float]:
+    samples = []
+    for _ in range(LATENCY_SAMPLES):
+        started = time.perf_counter()
+        store.sorted_set_fetch_by_rank(CACHE, KEY.encode(), 0, TOP_N, Order.DESC)
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples)
+
+
+# -- load generators (run in a child process) ---------------------------------------------
+
+
+async def _for_seconds(
+    concurrency: int,
+    seconds: float,
+    one_round: Callable[[random.Random], Coroutine[Any, Any, None]],
+) -> float:
+    """Run `one_round` (2 requests) from `concurrency` workers for `seconds`; requests/s."""
+    deadline = time.perf_counter() + seconds
+    rounds = 0
+
+    async def worker(seed: int) -> None:
+        nonlocal rounds
+        rng = random.Random(seed)
+        while time.perf_counter() < deadline:
+            await one_round(rng)
+            rounds += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(seed) for seed in range(concurrency)))
+    return 2 * rounds / (time.perf_counter() - started)
+
+
+async def _http_load(url: str, settings: Settings) -> tuple[float, float, float]:
+    connector = aiohttp.TCPConnector(limit=settings.concurrency)
+    async with aiohttp.ClientSession(url, connector=connector) as session:
+
+        async def put_rank(rng: random.Random) -> None:
+            name = member(rng.randrange(settings.members))
+            body = {"elements": [{"value": name, "score": rng.randrange(1_000_000)}]}
+            params = {"key": KEY, "ttl_seconds": "3600"}
+            async with session.put(f"/sortedset/{CACHE}", params=params, json=body) as response:
+                assert response.status == 204, await response.text()
+            params = {"key": KEY, "value": name, "order": "DESC"}
+            async with session.get(f"/sortedset/{CACHE}/rank", params=params) as response:
+                assert response.status == 200, await response.text()
+                await response.read()
+
+        throughput = await _for_seconds(settings.concurrency, settings.seconds, put_rank)
+        samples = []
+        top = {"key": KEY, "start_rank": "0", "end_rank": str(TOP_N), "order": "DESC"}
+        for _ in range(LATENCY_SAMPLES // 4):
+            started = time.perf_counter()
+            async with session.get(f"/sortedset/{CACHE}/by-rank", params=top) as response:
+                await response.read()
+            samples.append(time.perf_counter() - started)
+        p50, p99 = percentiles(samples)
+        return throughput, p50, p99
+
+
+def http_load(url: str, settings: Settings) -> tuple[float, float, float]:
+    return asyncio.run(_http_load(url, settings))
+
+
+async def _redis_load(port: int, settings: Settings) -> float:
+    client = aioredis.Redis(port=port, max_connections=settings.concurrency)
+    try:
+        rng = random.Random(1)
+        for start in range(0, settings.members, 1000):
+            stop = min(start + 1000, settings.members)
+            await client.zadd(
+                KEY, {member(i): rng.randrange(1_000_000) for i in range(start, stop)}
+            )
+
+        async def zadd_zrevrank(rng: random.Random) -> None:
+            name = member(rng.randrange(settings.members))
+            await client.zadd(KEY, {name: rng.randrange(1_000_000)})
+            await client.zrevrank(KEY, name)
+
+        return await _for_seconds(settings.concurrency, settings.seconds, zadd_zrevrank)
+    finally:
+        await client.aclose()
+
+
+def redis_load(port: int, settings: Settings) -> float:
+    return asyncio.run(_redis_load(port, settings))
+
+
+def in_child(function: Callable[..., Any], *args: Any) -> Any:
+    """Run `function(*args)` in a fresh process, so load and server do not share a GIL."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
+
+
+# -- doors ----------------------------------------------------------------------------------
+
+
+def grpc_door_put_rank(server: MomentoServer, settings: Settings) -> float | None:
+    """SLOT for the gRPC door's figure (owned by the gRPC door's engineer).
+
+    Return put+rank requests/s over `server.grpc_endpoint` with `settings.concurrency`
+    concurrent clients for `settings.seconds` (cache `CACHE`, sorted set `KEY`, members
+    `member(i)` for i < settings.members), or None while not measured.
+    """
+    # A local import: this slot may not touch the module's imports.
+    from bench.grpc_door_load import PutRankLoad, put_rank_load  # noqa: PLC0415
+
+    load = PutRankLoad(
+        server.host,
+        server.grpc_port,
+        CACHE,
+        KEY,
+        settings.members,
+        settings.concurrency,
+        settings.seconds,
+    )
+    return float(in_child(put_rank_load, load))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def redis_put_rank(settings: Settings) -> float | None:
+    """ZADD+ZREVRANK requests/s against a throwaway redis-server; None when not installed."""
+    binary = shutil.which("redis-server")
+    if binary is None or not settings.redis:
+        return None
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        return float(in_child(redis_load, port, settings))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def row(figure: str, ours: str, target: str = "", ok: bool | None = None) -> None:
+    verdict = "" if ok is None else ("ok" if ok else "MISSED")
+    print(f"{figure:<44} {ours:>14} {target:>14} {verdict}", flush=True)
+
+
+def ratio(ours: float | None, redis: float | None) -> str:
+    return "n/a" if ours is None or redis is None else f"{ours / redis:.2f}x"
+
+
+def run(settings: Settings) -> None:
+    print(f"sorted set of {settings.members:,} members; {settings.concurrency} concurrent clients")
+    row("figure", "ours", "target")
+    with MomentoServer(grpc_port=0, http_port=0, caches=[CACHE]) as server:
+        gc.collect()
+        baseline = rss_mb()
+        started = time.perf_counter()
+        load(server.store, settings.members)
+        gc.collect()
+        loaded = rss_mb()
+        row("load (s)", f"{time.perf_counter() - started:.1f}")
+        row(
+            "RSS of the process (MB)",
+            f"{loaded:.0f}",
+            f"<= {TARGET_RSS_MB}",
+            loaded <= TARGET_RSS_MB,
+        )
+        row("  of which the sorted set (MB)", f"{loaded - baseline:.0f}")
+        ops = in_process_put_rank(server.store, settings)
+        row(
+            "in-process put+rank (ops/s)",
+            f"{ops:,.0f}",
+            f">= {TARGET_IN_PROCESS_OPS:,}",
+            ops >= TARGET_IN_PROCESS_OPS,
+        )
+        p50, p99 = in_process_top(server.store)
+        row(f"in-process top-{TOP_N} p50 / p99 (ms)", f"{p50:.3f} / {p99:.3f}")
+        http_rps, http_p50, http_p99 = in_child(http_load, server.http_url, settings)
+        row(
+            "HTTP door put+rank (req/s)",
+            f"{http_rps:,.0f}",
+            f">= {TARGET_DOOR_REQUESTS:,}",
+            http_rps >= TARGET_DOOR_REQUESTS,
+        )
+        row(f"HTTP door top-{TOP_N} p50 / p99 (ms)", f"{http_p50:.2f} / {http_p99:.2f}")
+        grpc_rps = grpc_door_put_rank(server, settings)
+        if grpc_rps is None:
+            row("gRPC door put+rank (req/s)", "not measured")
+        else:
+            met = grpc_rps >= TARGET_DOOR_REQUESTS
+            row(
+                "gRPC door put+rank (req/s)",
+                f"{grpc_rps:,.0f}",
+                f">= {TARGET_DOOR_REQUESTS:,}",
+                met,
+            )
+    redis_rps = redis_put_rank(settings)
+    if redis_rps is None:
+        row("redis ZADD+ZREVRANK (req/s)", "skipped", "(no redis-server)" if settings.redis else "")
+        return
+    row("redis ZADD+ZREVRANK (req/s)", f"{redis_rps:,.0f}")
+    row("HTTP door / redis", ratio(http_rps, redis_rps))
+    row("gRPC door / redis", ratio(grpc_rps, redis_rps))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.momento_server")
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--ops", type=int, default=100_000, help="in-process operations")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per door load run")
+    parser.add_argument("--no-redis", dest="redis", action="store_false")
+    args = parser.parse_args(argv)
+    run(Settings(args.members, args.ops, args.concurrency, args.seconds, args.redis))
+
+
+if __name__ == "__main__":
+    main()

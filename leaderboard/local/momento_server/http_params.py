@@ -1,0 +1,236 @@
+"""Parsing of the HTTP door's query parameters and JSON bodies into store arguments.
+
+Every problem raises `BadRequestError` with a message that starts with the field's name, so the
+door answers a precise 400 and the store is never called.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from collections.abc import Collection
+from typing import Any, Final
+
+from multidict import MultiMapping
+
+from leaderboard.local.momento_server.store import (
+    MAX_TTL_SECONDS,
+    CollectionTtl,
+    Order,
+    ScoreBound,
+)
+
+MAX_SORTED_SET_BODY_BYTES: Final = 1024 * 1024
+MAX_ELEMENTS_PER_PUT: Final = 10_000
+MAX_VALUES_PER_REQUEST: Final = 1_000
+
+
+class BadRequestError(Exception):
+    """Invalid input; `str(error)` is `"<field>: <problem>"`."""
+
+
+class Query:
+    """The query string of one request, read field by field; `finish` rejects leftovers."""
+
+    def __init__(self, params: MultiMapping[str], allowed: Collection[str]) -> None:
+        for name in params:
+            if name not in allowed:
+                raise BadRequestError(f"{name}: unknown parameter")
+        self._params = params
+
+    def one(self, name: str) -> str | None:
+        values = self._params.getall(name, [])
+        if len(values) > 1:
+            raise BadRequestError(f"{name}: given more than once")
+        return values[0] if values else None
+
+    def key(self) -> bytes:
+        """`key` (UTF-8) or `key_base64`: exactly one."""
+        return self._bytes("key", required=True) or b""
+
+    def value(self) -> bytes:
+        """`value` or `value_base64`: exactly one."""
+        return self._bytes("value", required=True) or b""
+
+    def values(self) -> list[bytes]:
+        """One or more `value` / `value_base64`, in the order given."""
+        found: list[bytes] = []
+        for name, raw in self._params.items():
+            if name == "value":
+                found.append(_utf8(raw, name))
+            elif name == "value_base64":
+                found.append(_base64(raw, name))
+        if not found:
+            raise BadRequestError("value: at least one value or value_base64 is required")
+        if len(found) > MAX_VALUES_PER_REQUEST:
+            raise BadRequestError(f"value: at most {MAX_VALUES_PER_REQUEST} values per request")
+        return found
+
+    def ttl_seconds(self) -> int:
+        raw = self.one("ttl_seconds")
+        if raw is None:
+            raise BadRequestError("ttl_seconds: is required")
+        ttl = _integer(raw, "ttl_seconds", "must be a positive integer")
+        if not 0 < ttl <= MAX_TTL_SECONDS:
+            raise BadRequestError(f"ttl_seconds: must be a positive integer <= {MAX_TTL_SECONDS}")
+        return ttl
+
+    def collection_ttl(self) -> CollectionTtl:
+        ttl = self.ttl_seconds()
+        return CollectionTtl(ttl, refresh=self.boolean("refresh_ttl", default=True))
+
+    def boolean(self, name: str, *, default: bool) -> bool:
+        raw = self.one(name)
+        if raw is None:
+            return default
+        if raw not in ("true", "false"):
+            raise BadRequestError(f"{name}: must be true or false")
+        return raw == "true"
+
+    def order(self) -> Order:
+        raw = self.one("order")
+        if raw is None:
+            return Order.ASC
+        if raw not in ("ASC", "DESC"):
+            raise BadRequestError("order: must be ASC or DESC")
+        return Order(raw)
+
+    def integer(self, name: str) -> int | None:
+        raw = self.one(name)
+        return None if raw is None else _integer(raw, name, "must be an integer")
+
+    def number(self, name: str) -> float | None:
+        raw = self.one(name)
+        if raw is None:
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            raise BadRequestError(f"{name}: must be a number") from None
+        if not math.isfinite(number):
+            raise BadRequestError(f"{name}: must be a finite number")
+        return number
+
+    def score_bound(self, name: str) -> ScoreBound | None:
+        """`<name>` plus its `<name>_exclusive` flag (default false)."""
+        score = self.number(name)
+        exclusive = self.boolean(f"{name}_exclusive", default=False)
+        if score is None:
+            if exclusive:
+                raise BadRequestError(f"{name}_exclusive: needs {name}")
+            return None
+        return ScoreBound(score, exclusive)
+
+    def _bytes(self, name: str, *, required: bool) -> bytes | None:
+        plain, encoded = self.one(name), self.one(f"{name}_base64")
+        if plain is not None and encoded is not None:
+            raise BadRequestError(f"{name}: give {name} or {name}_base64, not both")
+        if plain is not None:
+            return _utf8(plain, name)
+        if encoded is not None:
+            return _base64(encoded, f"{name}_base64")
+        if required:
+            raise BadRequestError(f"{name}: {name} or {name}_base64 is required")
+        return None
+
+
+def _integer(raw: str, name: str, problem: str) -> int:
+    text = raw.strip()
+    if not text or not text.lstrip("-").isdigit() or len(text) > 20:
+        raise BadRequestError(f"{name}: {problem}")
+    return int(text)
+
+
+def _utf8(raw: str, name: str) -> bytes:
+    if not raw:
+        raise BadRequestError(f"{name}: must not be empty")
+    return raw.encode()
+
+
+def _base64(raw: str, name: str) -> bytes:
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequestError(f"{name}: not valid base64") from None
+    if not decoded:
+        raise BadRequestError(f"{name}: must not be empty")
+    return decoded
+
+
+def _reject_constant(constant: str) -> float:
+    raise BadRequestError(f"body: {constant} is not a JSON number")
+
+
+def parse_json(body: bytes) -> Any:
+    """Strict JSON: no NaN/Infinity literals, UTF-8 only."""
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        if isinstance(error, BadRequestError):
+            raise
+        raise BadRequestError("body: not valid JSON") from None
+
+
+def parse_elements(body: bytes) -> list[tuple[bytes, float]]:
+    """`{"elements": [{"value": "a", "score": 1.5}, ...]}` (or `value_base64`)."""
+    if len(body) > MAX_SORTED_SET_BODY_BYTES:
+        raise BadRequestError(f"body: must be at most {MAX_SORTED_SET_BODY_BYTES} bytes")
+    document = parse_json(body)
+    if not isinstance(document, dict):
+        raise BadRequestError("body: must be a JSON object")
+    for name in document:
+        if name != "elements":
+            raise BadRequestError(f"{name}: unknown field")
+    raw_elements = document.get("elements")
+    if not isinstance(raw_elements, list) or not raw_elements:
+        raise BadRequestError("elements: must be a non-empty array")
+    if len(raw_elements) > MAX_ELEMENTS_PER_PUT:
+        raise BadRequestError(f"elements: at most {MAX_ELEMENTS_PER_PUT} elements per request")
+    return [_element(raw, f"elements[{i}]") for i, raw in enumerate(raw_elements)]
+
+
+def _element(raw: Any, where: str) -> tuple[bytes, float]:
+    if not isinstance(raw, dict):
+        raise BadRequestError(f"{where}: must be an object with value and score")
+    for name in raw:
+        if name not in ("value", "value_base64", "score"):
+            raise BadRequestError(f"{where}.{name}: unknown field")
+    if ("value" in raw) == ("value_base64" in raw):
+        raise BadRequestError(f"{where}.value: give value or value_base64, exactly one")
+    if "value" in raw:
+        if not isinstance(raw["value"], str):
+            raise BadRequestError(f"{where}.value: must be a string")
+        value = _utf8(raw["value"], f"{where}.value")
+    else:
+        if not isinstance(raw["value_base64"], str):
+            raise BadRequestError(f"{where}.value_base64: must be a string")
+        value = _base64(raw["value_base64"], f"{where}.value_base64")
+    return value, _score(raw.get("score"), f"{where}.score")
+
+
+def _score(raw: Any, where: str) -> float:
+    if raw is None:
+        raise BadRequestError(f"{where}: is required")
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise BadRequestError(f"{where}: must be a number")
+    try:
+        score = float(raw)
+    except OverflowError:
+        raise BadRequestError(f"{where}: must be a finite number") from None
+    if not math.isfinite(score):
+        raise BadRequestError(f"{where}: must be a finite number")
+    return score
+
+
+def value_json(value: bytes) -> dict[str, str]:
+    """`{"value": ...}`, or `{"value_base64": ...}` for a value that is not UTF-8 text."""
+    try:
+        return {"value": value.decode()}
+    except UnicodeDecodeError:
+        return {"value_base64": base64.b64encode(value).decode()}
+
+
+def element_json(value: bytes, score: float | None) -> dict[str, Any]:
+    return {**value_json(value), "score": score}

@@ -1,0 +1,789 @@
+"""The in-process store both front doors share: caches, scalar items and sorted sets.
+
+Every public method is atomic (one lock) and answers with an explicit result value, in the
+style of the Momento SDK: a hit, a miss that says *what* was missing, or an error value. No
+method raises for bad input; it returns `InvalidArgument` naming the field, and changes nothing.
+
+Field names in `InvalidArgument` are the HTTP door's parameter names (`key`, `value`,
+`score`, `ttl_seconds`, `start_rank`, ...) so a door can pass the message through verbatim.
+
+Sorted sets keep two structures per set: a dict value -> score (O(1) score lookup) and a
+`SortedList` of `(score, value)` tuples (O(log n) insert, rank and range). The tuple order is
+the documented tie rule: equal scores are ordered by value bytes ascending; `DESC` is the exact
+reverse, so `rank(DESC) == length - 1 - rank(ASC)` always holds.
+
+Expiry is lazy (an expired item reads as absent and is dropped when touched) plus
+`purge_expired()`, an O(number of keys) sweep the server runs on a timer.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Final, TypeAlias
+
+from sortedcontainers import SortedList
+
+from leaderboard.local.momento_server.topics import TopicHub
+
+MAX_NAME_LENGTH: Final = 255  # cache and topic names, in characters
+MAX_KEY_BYTES: Final = 4096  # item keys (scalar and sorted-set names)
+MAX_ELEMENT_VALUE_BYTES: Final = 4096  # one sorted-set value
+MAX_ITEM_VALUE_BYTES: Final = 5 * 1024 * 1024  # one scalar value, Momento's item limit
+MAX_TTL_SECONDS: Final = 365 * 24 * 3600  # keeps deadlines finite and monotonic-safe
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments
+
+
+class Order(Enum):
+    """Sort order of ranks and range reads."""
+
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionTtl:
+    """TTL of a collection write: `ttl_seconds=None` never expires; `refresh` resets the
+    deadline on every write, otherwise the deadline is set only when the collection is created."""
+
+    ttl_seconds: float | None = None
+    refresh: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBound:
+    """One end of a score range; inclusive unless `exclusive`."""
+
+    score: float
+    exclusive: bool = False
+
+
+class SetConditionKind(Enum):
+    """The conditional-write variants of Momento's `SetIf*` calls."""
+
+    ALWAYS = "always"
+    ABSENT = "absent"  # set if not exists
+    PRESENT = "present"
+    EQUAL = "equal"
+    NOT_EQUAL = "not_equal"
+    PRESENT_AND_NOT_EQUAL = "present_and_not_equal"
+    ABSENT_OR_EQUAL = "absent_or_equal"
+
+
+@dataclass(frozen=True, slots=True)
+class SetCondition:
+    """When a scalar `set` applies; `compare` is the value EQUAL/NOT_EQUAL variants compare to."""
+
+    kind: SetConditionKind = SetConditionKind.ALWAYS
+    compare: bytes = b""
+
+
+ALWAYS: Final = SetCondition()
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+class MissKind(Enum):
+    """What a `Miss` did not find; the value is the message both doors show."""
+
+    KEY = "Key Not Found"
+    SORTED_SET = "Sorted Set Not Found"
+    ELEMENT = "Element Not Found"
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """Nothing under the key (scalar or sorted set), or the element is not in the set."""
+
+    kind: MissKind
+
+    @property
+    def message(self) -> str:
+        return self.kind.value
+
+
+@dataclass(frozen=True, slots=True)
+class CacheNotFound:
+    """The named cache does not exist (Momento answers NOT_FOUND / 404 "Cache Not Found")."""
+
+    cache_name: str
+    message: str = "Cache Not Found"
+
+
+@dataclass(frozen=True, slots=True)
+class CacheAlreadyExists:
+    cache_name: str
+    message: str = "Cache Already Exists"
+
+
+@dataclass(frozen=True, slots=True)
+class WrongType:
+    """The key holds an item of another type (e.g. a sorted-set call on a scalar)."""
+
+    key: bytes
+    expected: str
+    actual: str
+
+    @property
+    def message(self) -> str:
+        return f"key: holds a {self.actual}, not a {self.expected}"
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidArgument:
+    """Bad input; `field` is the parameter's name, `message` starts with it."""
+
+    field: str
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ok:
+    """A write or delete that succeeded and has nothing to return."""
+
+
+OK: Final = Ok()
+
+
+@dataclass(frozen=True, slots=True)
+class NotStored:
+    """A conditional `set` whose condition did not hold; nothing changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A scalar read that found its value."""
+
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Elements:
+    """A range read: `(value, score)` pairs in the requested order."""
+
+    elements: list[tuple[bytes, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One element's score (after an increment, the new score)."""
+
+    value: bytes
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Scores for the asked values, in the asked order; `None` where the set lacks the value."""
+
+    elements: list[tuple[bytes, float | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    value: bytes
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Length:
+    length: int
+
+
+Failure: TypeAlias = CacheNotFound | WrongType | InvalidArgument
+GetResult: TypeAlias = Hit | Miss | Failure
+SetResult: TypeAlias = Ok | NotStored | Failure
+WriteResult: TypeAlias = Ok | Failure
+FetchResult: TypeAlias = Elements | Miss | Failure
+ScoreResult: TypeAlias = Score | Miss | Failure
+ScoresResult: TypeAlias = Scores | Miss | Failure
+RankResult: TypeAlias = Rank | Miss | Failure
+LengthResult: TypeAlias = Length | Miss | Failure
+
+
+# ---------------------------------------------------------------------------------------------
+# Items
+
+
+@dataclass(slots=True)
+class _Scalar:
+    value: bytes
+    expires_at: float | None
+
+
+@dataclass(slots=True)
+class _SortedSet:
+    expires_at: float | None
+    scores: dict[bytes, float] = field(default_factory=dict)
+    ordered: SortedList = field(default_factory=SortedList)  # of (score, value)
+
+    def put(self, value: bytes, score: float) -> None:
+        old = self.scores.get(value)
+        if old is not None:
+            if old == score:
+                return
+            self.ordered.remove((old, value))
+        self.scores[value] = score
+        self.ordered.add((score, value))
+
+    def remove(self, value: bytes) -> None:
+        old = self.scores.pop(value, None)
+        if old is not None:
+            self.ordered.remove((old, value))
+
+    def rank(self, value: bytes, order: Order) -> int | None:
+        score = self.scores.get(value)
+        if score is None:
+            return None
+        asc = int(self.ordered.index((score, value)))
+        return asc if order is Order.ASC else len(self.scores) - 1 - asc
+
+    def by_rank(self, start: int, stop: int, order: Order) -> list[tuple[bytes, float]]:
+        """Python-slice ranks already resolved to `0 <= start <= stop <= len`."""
+        n = len(self.scores)
+        if order is Order.ASC:
+            pairs = self.ordered.islice(start, stop)
+        else:
+            pairs = self.ordered.islice(n - stop, n - start, reverse=True)
+        return [(value, score) for score, value in pairs]
+
+    def score_index_range(self, low: ScoreBound | None, high: ScoreBound | None) -> range:
+        """Ascending positions of the elements whose score lies within the bounds.
+
+        A 1-tuple `(s,)` sorts before every `(s, value)`, so bisecting it finds the first
+        element with score >= s; `nextafter` turns "> s" into ">= the next float"."""
+        ordered = self.ordered
+        start = 0 if low is None else ordered.bisect_left((_lowest_at_least(low),))
+        stop = len(ordered) if high is None else ordered.bisect_left((_lowest_above(high),))
+        return range(start, max(start, stop))
+
+
+def _lowest_at_least(low: ScoreBound) -> float:
+    """The smallest score a lower bound admits."""
+    return math.nextafter(low.score, math.inf) if low.exclusive else low.score
+
+
+def _lowest_above(high: ScoreBound) -> float:
+    """The smallest score an upper bound rejects."""
+    return high.score if high.exclusive else math.nextafter(high.score, math.inf)
+
+
+_Item: TypeAlias = _Scalar | _SortedSet
+_Cache: TypeAlias = dict[bytes, _Item]
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation helpers (return the problem, or None)
+
+
+def _check_name(name: str, field_name: str) -> InvalidArgument | None:
+    if not name:
+        return InvalidArgument(field_name, "must not be empty")
+    if len(name) > MAX_NAME_LENGTH:
+        return InvalidArgument(field_name, f"must be at most {MAX_NAME_LENGTH} characters")
+    return None
+
+
+def _check_bytes(data: bytes, field_name: str, limit: int) -> InvalidArgument | None:
+    if not data:
+        return InvalidArgument(field_name, "must not be empty")
+    if len(data) > limit:
+        return InvalidArgument(field_name, f"must be at most {limit} bytes")
+    return None
+
+
+def _check_score(score: float, field_name: str) -> InvalidArgument | None:
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        return InvalidArgument(field_name, "must be a number")
+    if not math.isfinite(score):
+        return InvalidArgument(field_name, "must be a finite number")
+    return None
+
+
+def _check_ttl(ttl_seconds: float | None) -> InvalidArgument | None:
+    if ttl_seconds is None:
+        return None
+    if not isinstance(ttl_seconds, int | float) or isinstance(ttl_seconds, bool):
+        return InvalidArgument("ttl_seconds", "must be a number")
+    if not math.isfinite(ttl_seconds) or ttl_seconds <= 0:
+        return InvalidArgument("ttl_seconds", "must be a positive number")
+    if ttl_seconds > MAX_TTL_SECONDS:
+        return InvalidArgument("ttl_seconds", f"must be at most {MAX_TTL_SECONDS}")
+    return None
+
+
+def _resolve_ranks(start: int | None, end: int | None, length: int) -> tuple[int, int]:
+    """Python-slice semantics, as Momento: negative ranks count from the end."""
+    lo, hi, _ = slice(start, end).indices(length)
+    return lo, max(lo, hi)
+
+
+def _check_ranks(start: int | None, end: int | None) -> InvalidArgument | None:
+    """Momento's SDK rules: same-sign ranks must be ordered start < end."""
+    for name, rank in (("start_rank", start), ("end_rank", end)):
+        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int)):
+            return InvalidArgument(name, "must be an integer")
+    if start is None or end is None:
+        return None
+    if start >= 0 and end >= 0 and start > end:
+        return InvalidArgument("start_rank", "must be less than end_rank")
+    if start < 0 and end < 0 and start >= end:
+        return InvalidArgument("start_rank", "negative start_rank must be less than end_rank")
+    return None
+
+
+def _check_score_bounds(low: ScoreBound | None, high: ScoreBound | None) -> InvalidArgument | None:
+    for name, bound in (("min_score", low), ("max_score", high)):
+        if bound is not None and (problem := _check_score(bound.score, name)):
+            return problem
+    if low is not None and high is not None and low.score > high.score:
+        return InvalidArgument("min_score", "must be less than or equal to max_score")
+    return None
+
+
+def _condition_holds(condition: SetCondition, current: bytes | None) -> bool:
+    kind = condition.kind
+    if kind is SetConditionKind.ALWAYS:
+        return True
+    if kind is SetConditionKind.ABSENT:
+        return current is None
+    if kind is SetConditionKind.PRESENT:
+        return current is not None
+    if kind is SetConditionKind.EQUAL:
+        return current == condition.compare
+    if kind is SetConditionKind.NOT_EQUAL:
+        return current is not None and current != condition.compare
+    if kind is SetConditionKind.PRESENT_AND_NOT_EQUAL:
+        return current is not None and current != condition.compare
+    return current is None or current == condition.compare  # ABSENT_OR_EQUAL
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+
+
+class Store:
+    """Caches of items; thread-safe, every call atomic. See the module docstring for the model.
+
+    `clock` is injectable so tests can move time instead of sleeping.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._lock = threading.Lock()
+        self._caches: dict[str, _Cache] = {}
+        self._clock = clock
+        self.topics: Final = TopicHub(self.has_cache)
+
+    # -- control --------------------------------------------------------------------------
+
+    def create_cache(self, cache_name: str) -> Ok | CacheAlreadyExists | InvalidArgument:
+        if problem := _check_name(cache_name, "cache_name"):
+            return problem
+        with self._lock:
+            if cache_name in self._caches:
+                return CacheAlreadyExists(cache_name)
+            self._caches[cache_name] = {}
+            return OK
+
+    def delete_cache(self, cache_name: str) -> Ok | CacheNotFound:
+        with self._lock:
+            if self._caches.pop(cache_name, None) is None:
+                return CacheNotFound(cache_name)
+            return OK
+
+    def flush_cache(self, cache_name: str) -> Ok | CacheNotFound:
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            cache.clear()
+            return OK
+
+    def list_caches(self) -> list[str]:
+        with self._lock:
+            return sorted(self._caches)
+
+    def has_cache(self, cache_name: str) -> bool:
+        with self._lock:
+            return cache_name in self._caches
+
+    def purge_expired(self) -> int:
+        """Drop every expired item; O(number of keys). Returns how many were dropped."""
+        now = self._clock()
+        dropped = 0
+        with self._lock:
+            for cache in self._caches.values():
+                expired = [
+                    k for k, i in cache.items() if i.expires_at is not None and i.expires_at <= now
+                ]
+                for key in expired:
+                    del cache[key]
+                dropped += len(expired)
+        return dropped
+
+    # -- any key --------------------------------------------------------------------------
+
+    def delete(self, cache_name: str, key: bytes) -> WriteResult:
+        """Delete the item under `key` whatever its type; deleting nothing succeeds."""
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            cache.pop(key, None)
+            return OK
+
+    # -- scalars --------------------------------------------------------------------------
+
+    def get(self, cache_name: str, key: bytes) -> GetResult:
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is None:
+                return Miss(MissKind.KEY)
+            if not isinstance(item, _Scalar):
+                return WrongType(key, expected="scalar", actual="sorted set")
+            return Hit(item.value)
+
+    def set(
+        self,
+        cache_name: str,
+        key: bytes,
+        value: bytes,
+        ttl_seconds: float | None,
+        condition: SetCondition = ALWAYS,
+    ) -> SetResult:
+        """Store a scalar (replacing an item of any type unless a condition says otherwise)."""
+        if problem := (
+            _check_bytes(key, "key", MAX_KEY_BYTES)
+            or _check_ttl(ttl_seconds)
+            or (
+                InvalidArgument("value", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes")
+                if len(value) > MAX_ITEM_VALUE_BYTES
+                else None
+            )
+        ):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            if condition.kind is not SetConditionKind.ALWAYS:
+                item = self._live(cache, key)
+                if isinstance(item, _SortedSet):
+                    return WrongType(key, expected="scalar", actual="sorted set")
+                if not _condition_holds(condition, None if item is None else item.value):
+                    return NotStored()
+            cache[key] = _Scalar(value, self._deadline(ttl_seconds))
+            return OK
+
+    # -- sorted sets: writes --------------------------------------------------------------
+
+    def sorted_set_put(
+        self,
+        cache_name: str,
+        key: bytes,
+        elements: Sequence[tuple[bytes, float]],
+        ttl: CollectionTtl = CollectionTtl(),
+    ) -> WriteResult:
+        """Insert each `(value, score)`, or overwrite the score of a value already present."""
+        if problem := self._check_write(key, ttl) or _check_elements(elements):
+            return problem
+        with self._lock:
+            found = self._writable_set(cache_name, key, ttl)
+            if not isinstance(found, _SortedSet):
+                return found
+            for value, score in elements:
+                found.put(value, float(score))
+            return OK
+
+    def sorted_set_increment(
+        self,
+        cache_name: str,
+        key: bytes,
+        value: bytes,
+        amount: float,
+        ttl: CollectionTtl = CollectionTtl(),
+    ) -> ScoreResult:
+        """Add `amount` to the value's score (a missing value starts at `amount`)."""
+        if problem := (
+            self._check_write(key, ttl)
+            or _check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
+            or _check_score(amount, "amount")
+        ):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            existing = self._live(cache, key)
+            if isinstance(existing, _Scalar):
+                return WrongType(key, expected="sorted set", actual="scalar")
+            current = existing.scores.get(value, 0.0) if existing else 0.0
+            new_score = current + float(amount)
+            if not math.isfinite(new_score):
+                return InvalidArgument("amount", "would make the score non-finite")
+            found = self._writable_set(cache_name, key, ttl)
+            assert isinstance(found, _SortedSet)  # checked above under the same lock
+            found.put(value, new_score)
+            return Score(value, new_score)
+
+    def sorted_set_remove(
+        self, cache_name: str, key: bytes, values: Sequence[bytes]
+    ) -> WriteResult:
+        """Remove the values; absent values and an absent set are not errors (as Momento)."""
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_values(values):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if isinstance(found, Miss):
+                return OK
+            if not isinstance(found, _SortedSet):
+                return found
+            for value in values:
+                found.remove(value)
+            if not found.scores:
+                self._caches[cache_name].pop(key, None)  # an emptied collection is gone
+            return OK
+
+    # -- sorted sets: reads ---------------------------------------------------------------
+
+    def sorted_set_fetch_by_rank(
+        self,
+        cache_name: str,
+        key: bytes,
+        start_rank: int | None = None,
+        end_rank: int | None = None,
+        order: Order = Order.ASC,
+    ) -> FetchResult:
+        """Elements ranked `start_rank` (inclusive) to `end_rank` (exclusive) in `order`;
+        negative ranks count from the end, as Python slices and Momento do."""
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_ranks(start_rank, end_rank):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if not isinstance(found, _SortedSet):
+                return found
+            start, stop = _resolve_ranks(start_rank, end_rank, len(found.scores))
+            return Elements(found.by_rank(start, stop, order))
+
+    def sorted_set_fetch_by_score(
+        self,
+        cache_name: str,
+        key: bytes,
+        *,
+        min_score: ScoreBound | None = None,
+        max_score: ScoreBound | None = None,
+        order: Order = Order.ASC,
+        offset: int = 0,
+        count: int | None = None,
+    ) -> FetchResult:
+        """Elements scored within the bounds, in `order`, skipping `offset`, at most `count`."""
+        if problem := (
+            _check_bytes(key, "key", MAX_KEY_BYTES)
+            or _check_score_bounds(min_score, max_score)
+            or _check_window(offset, count)
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if not isinstance(found, _SortedSet):
+                return found
+            span = found.score_index_range(min_score, max_score)
+            if order is Order.DESC:
+                span = span[::-1]
+            span = span[offset:] if count is None else span[offset : offset + count]
+            if not span:
+                return Elements([])
+            ordered = found.ordered
+            if span.step > 0:
+                pairs: Iterable[tuple[float, bytes]] = ordered.islice(span.start, span.stop)
+            else:
+                pairs = ordered.islice(span[-1], span.start + 1, reverse=True)
+            return Elements([(value, score) for score, value in pairs])
+
+    def sorted_set_get_rank(
+        self, cache_name: str, key: bytes, value: bytes, order: Order = Order.ASC
+    ) -> RankResult:
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_bytes(
+            value, "value", MAX_ELEMENT_VALUE_BYTES
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if not isinstance(found, _SortedSet):
+                return found
+            rank = found.rank(value, order)
+            return Miss(MissKind.ELEMENT) if rank is None else Rank(value, rank)
+
+    def sorted_set_get_score(self, cache_name: str, key: bytes, value: bytes) -> ScoreResult:
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_bytes(
+            value, "value", MAX_ELEMENT_VALUE_BYTES
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if not isinstance(found, _SortedSet):
+                return found
+            score = found.scores.get(value)
+            return Miss(MissKind.ELEMENT) if score is None else Score(value, score)
+
+    def sorted_set_get_scores(
+        self, cache_name: str, key: bytes, values: Sequence[bytes]
+    ) -> ScoresResult:
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_values(values):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if not isinstance(found, _SortedSet):
+                return found
+            return Scores([(value, found.scores.get(value)) for value in values])
+
+    def sorted_set_length(self, cache_name: str, key: bytes) -> LengthResult:
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if not isinstance(found, _SortedSet):
+                return found
+            return Length(len(found.scores))
+
+    def sorted_set_length_by_score(
+        self,
+        cache_name: str,
+        key: bytes,
+        min_score: ScoreBound | None = None,
+        max_score: ScoreBound | None = None,
+    ) -> LengthResult:
+        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_score_bounds(
+            min_score, max_score
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_set(cache_name, key)
+            if not isinstance(found, _SortedSet):
+                return found
+            return Length(len(found.score_index_range(min_score, max_score)))
+
+    # -- internals (call with the lock held) ----------------------------------------------
+
+    def _deadline(self, ttl_seconds: float | None) -> float | None:
+        return None if ttl_seconds is None else self._clock() + ttl_seconds
+
+    def _live(self, cache: _Cache, key: bytes) -> _Item | None:
+        """The item under `key`, or None when absent or expired (an expired item is dropped)."""
+        item = cache.get(key)
+        if item is not None and item.expires_at is not None and item.expires_at <= self._clock():
+            del cache[key]
+            return None
+        return item
+
+    def _readable_set(self, cache_name: str, key: bytes) -> _SortedSet | Miss | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            return Miss(MissKind.SORTED_SET)
+        if not isinstance(item, _SortedSet):
+            return WrongType(key, expected="sorted set", actual="scalar")
+        return item
+
+    def _writable_set(
+        self, cache_name: str, key: bytes, ttl: CollectionTtl
+    ) -> _SortedSet | Failure:
+        """The set under `key`, created if absent, with its TTL applied per `ttl`."""
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            created = _SortedSet(self._deadline(ttl.ttl_seconds))
+            cache[key] = created
+            return created
+        if not isinstance(item, _SortedSet):
+            return WrongType(key, expected="sorted set", actual="scalar")
+        if ttl.refresh:
+            item.expires_at = self._deadline(ttl.ttl_seconds)
+        return item
+
+    @staticmethod
+    def _check_write(key: bytes, ttl: CollectionTtl) -> InvalidArgument | None:
+        return _check_bytes(key, "key", MAX_KEY_BYTES) or _check_ttl(ttl.ttl_seconds)
+
+
+def _check_elements(elements: Sequence[tuple[bytes, float]]) -> InvalidArgument | None:
+    if not elements:
+        return InvalidArgument("elements", "must hold at least one element")
+    for index, (value, score) in enumerate(elements):
+        if problem := _check_bytes(value, f"elements[{index}].value", MAX_ELEMENT_VALUE_BYTES):
+            return problem
+        if problem := _check_score(score, f"elements[{index}].score"):
+            return problem
+    return None
+
+
+def _check_values(values: Sequence[bytes]) -> InvalidArgument | None:
+    if not values:
+        return InvalidArgument("value", "at least one value is required")
+    for value in values:
+        if problem := _check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES):
+            return problem
+    return None
+
+
+def _check_window(offset: int, count: int | None) -> InvalidArgument | None:
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        return InvalidArgument("offset", "must be an integer >= 0")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count <= 0):
+        return InvalidArgument("count", "must be an integer > 0")
+    return None
+
+
+__all__ = [
+    "ALWAYS",
+    "MAX_ELEMENT_VALUE_BYTES",
+    "MAX_ITEM_VALUE_BYTES",
+    "MAX_KEY_BYTES",
+    "MAX_NAME_LENGTH",
+    "MAX_TTL_SECONDS",
+    "OK",
+    "CacheAlreadyExists",
+    "CacheNotFound",
+    "CollectionTtl",
+    "Elements",
+    "Hit",
+    "InvalidArgument",
+    "Length",
+    "Miss",
+    "MissKind",
+    "NotStored",
+    "Ok",
+    "Order",
+    "Rank",
+    "Score",
+    "ScoreBound",
+    "Scores",
+    "SetCondition",
+    "SetConditionKind",
+    "Store",
+    "WrongType",
+]

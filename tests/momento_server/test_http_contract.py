@@ -1,0 +1,350 @@
+"""The sorted-set HTTP contract of docs/momento-http.md, route by route: hit, miss, error.
+
+Runs through the `sorted_set_http` fixture only, so the same tests can target another
+implementation of the routes (see tests/momento_server/contract.py).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from tests.momento_server.contract import SortedSetHttp
+
+TTL = {"ttl_seconds": "60"}
+
+
+def put(http: SortedSetHttp, key: str, *elements: tuple[str, float], **params: str) -> None:
+    body = {"elements": [{"value": v, "score": s} for v, s in elements]}
+    response = http("PUT", params={"key": key, **TTL, **params}, json=body)
+    assert response.status_code == 204, response.text
+
+
+def ok_json(response: Any) -> Any:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    return response.json()
+
+
+def assert_error(response: Any, status: int, error: str, message: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["error"] == error
+    assert body["message"].startswith(message), body["message"]
+
+
+def values(response: Any) -> list[str]:
+    return [e["value"] for e in ok_json(response)["elements"]]
+
+
+@pytest.fixture
+def board(sorted_set_http: SortedSetHttp, key: str) -> str:
+    """a=1, b=2, c=2 (tie with b), d=3, e=5."""
+    put(sorted_set_http, key, ("a", 1), ("b", 2), ("c", 2), ("d", 3), ("e", 5))
+    return key
+
+
+# -- PUT /sortedset/{cache} --------------------------------------------------------------
+
+
+def test_put_inserts_and_overwrites(sorted_set_http: SortedSetHttp, key: str) -> None:
+    put(sorted_set_http, key, ("a", 1.5), ("b", 2))
+    put(sorted_set_http, key, ("a", 7))
+    body = ok_json(sorted_set_http("GET", "/by-rank", params={"key": key}))
+    assert body == {"elements": [{"value": "b", "score": 2.0}, {"value": "a", "score": 7.0}]}
+
+
+def test_put_accepts_base64_values_and_keys(sorted_set_http: SortedSetHttp, key: str) -> None:
+    raw = b"\xff\x00bin"
+    key_b64 = base64.b64encode(key.encode()).decode()
+    body = {"elements": [{"value_base64": base64.b64encode(raw).decode(), "score": 1}]}
+    response = sorted_set_http("PUT", params={"key_base64": key_b64, **TTL}, json=body)
+    assert response.status_code == 204
+    elements = ok_json(sorted_set_http("GET", "/by-rank", params={"key": key}))["elements"]
+    assert elements == [{"value_base64": base64.b64encode(raw).decode(), "score": 1.0}]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"elements": [{"value": "a", "score": "1"}]}, "elements[0].score: must be a number"),
+        ({"elements": [{"value": "a", "score": True}]}, "elements[0].score: must be a number"),
+        ({"elements": [{"value": "a"}]}, "elements[0].score: is required"),
+        ({"elements": [{"value": "", "score": 1}]}, "elements[0].value: must not be empty"),
+        ({"elements": [{"score": 1}]}, "elements[0].value: give value or value_base64"),
+        ({"elements": [{"value_base64": "!!", "score": 1}]}, "elements[0].value_base64: not valid"),
+        ({"elements": [{"value": "a", "score": 1, "x": 1}]}, "elements[0].x: unknown field"),
+        ({"elements": []}, "elements: must be a non-empty array"),
+        ({"elements": [{"value": "a", "score": 1}], "extra": 1}, "extra: unknown field"),
+        ([], "body: must be a JSON object"),
+    ],
+)
+def test_put_rejects_bad_bodies_and_changes_nothing(
+    sorted_set_http: SortedSetHttp, board: str, body: Any, message: str
+) -> None:
+    response = sorted_set_http("PUT", params={"key": board, **TTL}, json=body)
+    assert_error(response, 400, "invalid_argument", message)
+    assert ok_json(sorted_set_http("GET", "/length", params={"key": board})) == {"length": 5}
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"elements": [{"value": "a", "score": NaN}]}', "body: NaN is not a JSON number"),
+        (b'{"elements": [{"value": "a", "score": Infinity}]}', "body: Infinity is not"),
+        (b'{"elements": [{"value": "a", "score": 1e400}]}', "elements[0].score: must be a finite"),
+        (b"{not json", "body: not valid JSON"),
+        (b"\xff\xfe", "body: not valid JSON"),
+    ],
+)
+def test_put_rejects_malformed_json(
+    sorted_set_http: SortedSetHttp, key: str, raw: bytes, message: str
+) -> None:
+    response = sorted_set_http("PUT", params={"key": key, **TTL}, content=raw)
+    assert_error(response, 400, "invalid_argument", message)
+    assert_error(sorted_set_http("GET", "/length", params={"key": key}), 404, "not_found", "")
+
+
+def test_put_rejects_an_oversized_body(sorted_set_http: SortedSetHttp, key: str) -> None:
+    response = sorted_set_http("PUT", params={"key": key, **TTL}, content=b" " * (1024 * 1024 + 1))
+    assert_error(response, 400, "invalid_argument", "body: must be at most 1048576 bytes")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"key": "k"}, "ttl_seconds: is required"),
+        ({"key": "k", "ttl_seconds": "0"}, "ttl_seconds: must be a positive integer"),
+        ({"key": "k", "ttl_seconds": "1.5"}, "ttl_seconds: must be a positive integer"),
+        ({"key": "k", "ttl_seconds": "60", "refresh_ttl": "yes"}, "refresh_ttl: must be true or"),
+        ({"ttl_seconds": "60"}, "key: key or key_base64 is required"),
+        ({"key": "", "ttl_seconds": "60"}, "key: must not be empty"),
+        ({"key": "k", "key_base64": "aw==", "ttl_seconds": "60"}, "key: give key or key_base64"),
+        ({"key_base64": "%%%", "ttl_seconds": "60"}, "key_base64: not valid base64"),
+        ({"key": "k" * 4097, "ttl_seconds": "60"}, "key: must be at most 4096 bytes"),
+        ({"key": "k", "ttl_seconds": "60", "colour": "red"}, "colour: unknown parameter"),
+    ],
+)
+def test_put_rejects_bad_parameters(
+    sorted_set_http: SortedSetHttp, params: dict[str, str], message: str
+) -> None:
+    body = {"elements": [{"value": "a", "score": 1}]}
+    assert_error(sorted_set_http("PUT", params=params, json=body), 400, "invalid_argument", message)
+
+
+def test_unknown_cache_is_cache_not_found(sorted_set_http: SortedSetHttp, key: str) -> None:
+    body = {"elements": [{"value": "a", "score": 1}]}
+    response = sorted_set_http("PUT", cache="no-such-cache", params={"key": key, **TTL}, json=body)
+    assert_error(response, 404, "not_found", "Cache Not Found")
+    response = sorted_set_http("GET", "/by-rank", cache="no-such-cache", params={"key": key})
+    assert_error(response, 404, "not_found", "Cache Not Found")
+
+
+# -- DELETE /sortedset/{cache} -----------------------------------------------------------
+
+
+def test_delete_removes_values(sorted_set_http: SortedSetHttp, board: str) -> None:
+    response = sorted_set_http("DELETE", params=[("key", board), ("value", "a"), ("value", "zz")])
+    assert response.status_code == 204
+    assert values(sorted_set_http("GET", "/by-rank", params={"key": board})) == ["b", "c", "d", "e"]
+
+
+def test_delete_needs_a_value(sorted_set_http: SortedSetHttp, board: str) -> None:
+    response = sorted_set_http("DELETE", params={"key": board})
+    assert_error(response, 400, "invalid_argument", "value: at least one value")
+
+
+def test_delete_on_a_missing_set_succeeds(sorted_set_http: SortedSetHttp, key: str) -> None:
+    assert sorted_set_http("DELETE", params={"key": key, "value": "a"}).status_code == 204
+
+
+# -- POST /sortedset/{cache}/increment ---------------------------------------------------
+
+
+def test_increment_starts_at_amount_then_adds(sorted_set_http: SortedSetHttp, key: str) -> None:
+    params = {"key": key, "value": "p1", "amount": "40", **TTL}
+    assert ok_json(sorted_set_http("POST", "/increment", params=params)) == {
+        "value": "p1",
+        "score": 40.0,
+    }
+    params["amount"] = "3"
+    assert ok_json(sorted_set_http("POST", "/increment", params=params))["score"] == 43.0
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (None, "amount: is required"),
+        ("x", "amount: must be a number"),
+        ("nan", "amount: must be a finite"),
+    ],
+)
+def test_increment_rejects_bad_amounts(
+    sorted_set_http: SortedSetHttp, key: str, amount: str | None, message: str
+) -> None:
+    params = {"key": key, "value": "p1", **TTL}
+    if amount is not None:
+        params["amount"] = amount
+    assert_error(
+        sorted_set_http("POST", "/increment", params=params), 400, "invalid_argument", message
+    )
+
+
+# -- GET /sortedset/{cache}/by-rank ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["a", "b", "c", "d", "e"]),
+        ({"order": "DESC"}, ["e", "d", "c", "b", "a"]),
+        ({"start_rank": "1", "end_rank": "3"}, ["b", "c"]),
+        ({"start_rank": "1", "end_rank": "3", "order": "DESC"}, ["d", "c"]),
+        ({"start_rank": "-2"}, ["d", "e"]),
+        ({"start_rank": "-3", "end_rank": "-1"}, ["c", "d"]),
+        ({"start_rank": "3", "end_rank": "100"}, ["d", "e"]),
+        ({"start_rank": "2", "end_rank": "2"}, []),
+    ],
+)
+def test_by_rank(
+    sorted_set_http: SortedSetHttp, board: str, params: dict[str, str], expected: list[str]
+) -> None:
+    assert values(sorted_set_http("GET", "/by-rank", params={"key": board, **params})) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"start_rank": "x"}, "start_rank: must be an integer"),
+        ({"end_rank": "1.0"}, "end_rank: must be an integer"),
+        ({"start_rank": "3", "end_rank": "1"}, "start_rank: must be less than end_rank"),
+        ({"start_rank": "-1", "end_rank": "-3"}, "start_rank: negative start_rank must be"),
+        ({"order": "asc"}, "order: must be ASC or DESC"),
+    ],
+)
+def test_by_rank_rejects_bad_ranges(
+    sorted_set_http: SortedSetHttp, board: str, params: dict[str, str], message: str
+) -> None:
+    response = sorted_set_http("GET", "/by-rank", params={"key": board, **params})
+    assert_error(response, 400, "invalid_argument", message)
+
+
+def test_reads_of_a_missing_set_are_sorted_set_not_found(
+    sorted_set_http: SortedSetHttp, key: str
+) -> None:
+    for suffix, extra in [
+        ("/by-rank", {}),
+        ("/by-score", {}),
+        ("/rank", {"value": "a"}),
+        ("/score", {"value": "a"}),
+        ("/scores", {"value": "a"}),
+        ("/length", {}),
+        ("/length", {"min_score": "0"}),
+    ]:
+        response = sorted_set_http("GET", suffix, params={"key": key, **extra})
+        assert_error(response, 404, "not_found", "Sorted Set Not Found")
+
+
+# -- GET /sortedset/{cache}/by-score -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["a", "b", "c", "d", "e"]),
+        ({"min_score": "2", "max_score": "3"}, ["b", "c", "d"]),
+        ({"min_score": "2", "min_score_exclusive": "true"}, ["d", "e"]),
+        ({"max_score": "3", "max_score_exclusive": "true"}, ["a", "b", "c"]),
+        ({"min_score": "2", "order": "DESC"}, ["e", "d", "c", "b"]),
+        ({"offset": "1", "count": "2"}, ["b", "c"]),
+        ({"order": "DESC", "offset": "1", "count": "2"}, ["d", "c"]),
+        ({"min_score": "10"}, []),
+        ({"offset": "99"}, []),
+    ],
+)
+def test_by_score(
+    sorted_set_http: SortedSetHttp, board: str, params: dict[str, str], expected: list[str]
+) -> None:
+    assert values(sorted_set_http("GET", "/by-score", params={"key": board, **params})) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"min_score": "abc"}, "min_score: must be a number"),
+        ({"max_score": "inf"}, "max_score: must be a finite number"),
+        ({"min_score": "5", "max_score": "1"}, "min_score: must be less than or equal"),
+        ({"offset": "-1"}, "offset: must be an integer >= 0"),
+        ({"count": "0"}, "count: must be an integer > 0"),
+        ({"min_score_exclusive": "true"}, "min_score_exclusive: needs min_score"),
+    ],
+)
+def test_by_score_rejects_bad_ranges(
+    sorted_set_http: SortedSetHttp, board: str, params: dict[str, str], message: str
+) -> None:
+    response = sorted_set_http("GET", "/by-score", params={"key": board, **params})
+    assert_error(response, 400, "invalid_argument", message)
+
+
+# -- rank, score, scores, length ---------------------------------------------------------
+
+
+def test_rank_in_both_orders_with_ties(sorted_set_http: SortedSetHttp, board: str) -> None:
+    asc = ok_json(sorted_set_http("GET", "/rank", params={"key": board, "value": "c"}))
+    desc = ok_json(
+        sorted_set_http("GET", "/rank", params={"key": board, "value": "c", "order": "DESC"})
+    )
+    assert asc == {"value": "c", "rank": 2}
+    assert desc == {"value": "c", "rank": 2}
+    top = ok_json(
+        sorted_set_http("GET", "/rank", params={"key": board, "value": "e", "order": "DESC"})
+    )
+    assert top["rank"] == 0
+
+
+def test_rank_and_score_of_a_missing_value(sorted_set_http: SortedSetHttp, board: str) -> None:
+    for suffix in ("/rank", "/score"):
+        response = sorted_set_http("GET", suffix, params={"key": board, "value": "zz"})
+        assert_error(response, 404, "not_found", "Element Not Found")
+
+
+def test_rank_needs_exactly_one_value(sorted_set_http: SortedSetHttp, board: str) -> None:
+    response = sorted_set_http(
+        "GET", "/rank", params=[("key", board), ("value", "a"), ("value", "b")]
+    )
+    assert_error(response, 400, "invalid_argument", "value: given more than once")
+
+
+def test_score_and_scores(sorted_set_http: SortedSetHttp, board: str) -> None:
+    assert ok_json(sorted_set_http("GET", "/score", params={"key": board, "value": "d"})) == {
+        "value": "d",
+        "score": 3.0,
+    }
+    response = sorted_set_http(
+        "GET", "/scores", params=[("key", board), ("value", "e"), ("value", "zz")]
+    )
+    assert ok_json(response) == {
+        "elements": [{"value": "e", "score": 5.0}, {"value": "zz", "score": None}]
+    }
+
+
+def test_length_and_length_by_score(sorted_set_http: SortedSetHttp, board: str) -> None:
+    assert ok_json(sorted_set_http("GET", "/length", params={"key": board})) == {"length": 5}
+    by_score = {"key": board, "min_score": "2", "max_score": "3"}
+    assert ok_json(sorted_set_http("GET", "/length", params=by_score)) == {"length": 3}
+    by_score["max_score_exclusive"] = "true"
+    assert ok_json(sorted_set_http("GET", "/length", params=by_score)) == {"length": 2}
+
+
+def test_sorted_set_call_on_a_scalar_is_wrong_type(
+    sorted_set_http: SortedSetHttp, key: str
+) -> None:
+    response = sorted_set_http.client.put(
+        f"/cache/{sorted_set_http.cache}", params={"key": key, **TTL}, content=b"x"
+    )
+    assert response.status_code == 204
+    response = sorted_set_http("GET", "/length", params={"key": key})
+    assert_error(response, 400, "wrong_type", "key: holds a scalar")
