@@ -1,0 +1,280 @@
+"""`python -m leaderboard.local <command>`: run the local stack and look inside it.
+
+`up` and `momento` run servers in this process until Ctrl-C; the other commands are
+clients of a running `up`, talking to it through the AWS-compatible endpoint exactly as a
+backend or the AWS CLI would (so they also work against anything else serving that API).
+"""
+
+import argparse
+import contextlib
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from botocore.exceptions import ClientError, EndpointConnectionError
+from rich.console import Console
+
+from leaderboard.definitions import WORKFLOWS, state_machine_name, workflow
+from leaderboard.local.endpoints import (
+    AWS_ENDPOINT_PORT,
+    LOCAL_HOST,
+    MOMENTO_GRPC_PORT,
+    MOMENTO_HTTP_PORT,
+)
+from leaderboard.local.momento_server.server import MomentoServer
+from leaderboard.local.stack import LocalStack, events_queue_name
+from leaderboard.local.stepfunctions.endpoint import ACCOUNT_ID, REGION, local_client
+from leaderboard.local.trace import render_timeline
+from leaderboard.local.trace_html import write_trace_html
+
+DEFAULT_ENDPOINT_URL: Final = f"http://{LOCAL_HOST}:{AWS_ENDPOINT_PORT}"
+DEFAULT_STAGE: Final = "local"
+WATCH_INTERVAL_SECONDS: Final = 1.0
+POLL_INTERVAL_SECONDS: Final = 0.1
+_STOPPED: Final = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
+
+# soft_wrap: ARNs and exports stay on one line, whole, for copying and for scripts.
+console = Console(soft_wrap=True)
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback, exit status 1."""
+
+
+def _wait_for_signal() -> None:
+    """Blocks until Ctrl-C or SIGTERM, so `up` shuts down cleanly either way."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+
+
+def _definition_files_signature() -> tuple[float, ...]:
+    return tuple(each.file.stat().st_mtime for each in WORKFLOWS)
+
+
+def cmd_up(args: argparse.Namespace) -> None:
+    try:
+        stack = LocalStack(
+            stage=args.stage,
+            momento_grpc_port=args.momento_grpc_port,
+            momento_http_port=args.momento_http_port,
+            aws_port=args.aws_port,
+        )
+        stack.start()
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    except OSError as error:
+        raise CommandError(f"cannot listen ({error}); is another `up` running?") from error
+    try:
+        console.print(f"[bold green]local stack up[/] (stage [bold]{stack.stage}[/])")
+        console.print(f"  AWS endpoint      {stack.endpoint_url}  (account {ACCOUNT_ID}, {REGION})")
+        console.print(f"  Momento HTTP      {stack.momento.http_url}")
+        console.print(f"  Momento gRPC      {LOCAL_HOST}:{stack.momento.grpc_port}")
+        console.print(f"  cache             {stack.cache_name}")
+        console.print(f"  event bus         {stack.event_bus_name}")
+        for deployment in stack.deployments:
+            console.print(f"  {deployment.workflow.name:<17} {deployment.state_machine_arn}")
+        console.print("\n[bold]for a backend or the AWS CLI:[/]")
+        for name, value in _backend_environment(stack.endpoint_url).items():
+            console.print(f"  export {name}={value}")
+        console.print("\nEdits to statemachines/ redeploy on save. Ctrl-C stops everything.")
+        watcher = threading.Thread(target=_redeploy_on_change, args=(stack,), daemon=True)
+        watcher.start()
+        _wait_for_signal()
+    finally:
+        stack.stop()
+    console.print("stopped")
+
+
+def _redeploy_on_change(stack: LocalStack) -> None:
+    """Polls the definition files; a changed file updates its machine in place."""
+    seen = _definition_files_signature()
+    while True:
+        time.sleep(WATCH_INTERVAL_SECONDS)
+        current = _definition_files_signature()
+        if current == seen:
+            continue
+        seen = current
+        try:
+            for deployment in stack.deploy():
+                if deployment.action != "unchanged":
+                    console.print(f"{deployment.action} {deployment.state_machine_arn}")
+        except (ValueError, ClientError) as error:
+            console.print(f"[red]redeploy failed, previous definitions kept:[/] {error}")
+
+
+def _backend_environment(endpoint_url: str) -> dict[str, str]:
+    """What a backend needs to reach the stack: the endpoint, a region, any fake credentials."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        # StartSyncExecution's "sync-" host prefix would send SDKs to "sync-127.0.0.1".
+        "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
+    }
+
+
+def cmd_momento(args: argparse.Namespace) -> None:
+    with MomentoServer(grpc_port=args.grpc_port, http_port=args.http_port) as server:
+        console.print("[bold green]Momento server up[/] (no API key required)")
+        console.print(f"  gRPC  {LOCAL_HOST}:{server.grpc_port}")
+        console.print(f"  HTTP  {server.http_url}")
+        console.print("Ctrl-C stops it.")
+        _wait_for_signal()
+    console.print("stopped")
+
+
+def state_machine_arn(stage: str, workflow_name: str) -> str:
+    """ARNs are predictable locally: fixed account and region, names from the definitions."""
+    name = state_machine_name(stage, workflow(workflow_name))
+    return f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{name}"
+
+
+def _parse_input(text: str) -> str:
+    try:
+        json.loads(text)
+    except ValueError as error:
+        raise CommandError(f"INPUT_JSON: not valid JSON ({error})") from error
+    return text
+
+
+def _wait_for_execution(sfn: Any, execution_arn: str, timeout_seconds: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
+        if described["status"] in _STOPPED:
+            return described
+        if time.monotonic() > deadline:
+            raise CommandError(f"{execution_arn} still running after {timeout_seconds:g} s")
+        time.sleep(POLL_INTERVAL_SECONDS)
+
+
+def cmd_start_execution(args: argparse.Namespace) -> int:
+    try:
+        chosen = workflow(args.workflow)
+    except ValueError as error:
+        raise CommandError(f"WORKFLOW: {error}") from error
+    execution_input = _parse_input(args.input_json)
+    sfn = local_client("stepfunctions", args.endpoint_url)
+    arn = state_machine_arn(args.stage, chosen.name)
+    name = args.name or str(uuid.uuid4())
+    if chosen.type == "EXPRESS":
+        result = sfn.start_sync_execution(stateMachineArn=arn, name=name, input=execution_input)
+    else:
+        started = sfn.start_execution(stateMachineArn=arn, name=name, input=execution_input)
+        result = _wait_for_execution(sfn, started["executionArn"], args.timeout)
+    console.print(f"{result['status']} {result['executionArn']}", highlight=False)
+    if result["status"] == "SUCCEEDED":
+        console.print_json(result.get("output") or "null")
+        return 0
+    console.print(f"[bold red]error:[/] {result.get('error')}")
+    console.print(f"[red]cause:[/] {result.get('cause')}", highlight=False)
+    return 1
+
+
+def _history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn):
+        events.extend(page["events"])
+    return events
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    sfn = local_client("stepfunctions", args.endpoint_url)
+    events = _history(sfn, args.execution_arn)
+    console.print(render_timeline(events, title=args.execution_arn))
+    if args.html is not None:
+        machine_arn = sfn.describe_execution(executionArn=args.execution_arn)["stateMachineArn"]
+        definition = sfn.describe_state_machine(stateMachineArn=machine_arn)["definition"]
+        write_trace_html(args.html, definition, events, title=args.execution_arn)
+        console.print(f"wrote {args.html}")
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    sqs = local_client("sqs", args.endpoint_url)
+    queue_url = sqs.get_queue_url(QueueName=events_queue_name(args.stage))["QueueUrl"]
+    wait = args.wait  # only for the first event; then print what is there and stop
+    while True:
+        messages = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait
+        ).get("Messages", [])
+        for message in messages:
+            console.print_json(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        if not messages and not args.follow:
+            return 0
+        wait = args.wait if args.follow else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m leaderboard.local", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="start the whole local stack until Ctrl-C")
+    up.add_argument("--stage", default=DEFAULT_STAGE)
+    up.add_argument("--aws-port", type=int, default=AWS_ENDPOINT_PORT)
+    up.add_argument("--momento-grpc-port", type=int, default=MOMENTO_GRPC_PORT)
+    up.add_argument("--momento-http-port", type=int, default=MOMENTO_HTTP_PORT)
+    up.set_defaults(run=cmd_up)
+
+    momento = commands.add_parser("momento", help="start only the Momento server until Ctrl-C")
+    momento.add_argument("--grpc-port", type=int, default=MOMENTO_GRPC_PORT)
+    momento.add_argument("--http-port", type=int, default=MOMENTO_HTTP_PORT)
+    momento.set_defaults(run=cmd_momento)
+
+    def client_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--endpoint-url", default=DEFAULT_ENDPOINT_URL)
+        command.add_argument("--stage", default=DEFAULT_STAGE)
+        return command
+
+    start = client_command("start-execution", "run a workflow and print its output or error")
+    start.add_argument("workflow", metavar="WORKFLOW", help="e.g. submit-score")
+    start.add_argument("input_json", metavar="INPUT_JSON", help="the execution input, as JSON")
+    start.add_argument("--name", help="execution name (default: a random UUID)")
+    start.add_argument("--timeout", type=float, default=300, help="STANDARD: seconds to wait")
+    start.set_defaults(run=cmd_start_execution)
+
+    trace = client_command("trace", "show an execution's history as a timeline")
+    trace.add_argument("execution_arn", metavar="EXECUTION_ARN")
+    trace.add_argument("--html", type=Path, help="also write a self-contained HTML page here")
+    trace.set_defaults(run=cmd_trace)
+
+    events = client_command("events", "print (and consume) the events the bus delivered")
+    events.add_argument("--follow", action="store_true", help="keep waiting for more")
+    events.add_argument("--wait", type=int, default=1, help="seconds to wait for an event")
+    events.set_defaults(run=cmd_events)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        return int(args.run(args) or 0)
+    except CommandError as error:
+        console.print(f"[red]{error}[/]", highlight=False)
+        return 1
+    except EndpointConnectionError:
+        console.print(f"[red]no local stack at {args.endpoint_url}: start it with `make up`[/]")
+        return 1
+    except ClientError as error:
+        console.print(f"[red]{error}[/]", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""The whole local stack in one object: what `up`, the demo and the tests start.
+
+It wires the embedded Momento server to the AWS-compatible endpoint the way the CDK stack
+wires Momento to AWS: a random API key kept in Secrets Manager and in an EventBridge
+connection (never printed, never in a definition), an event bus whose every event lands in
+an SQS queue the CLI and tests read, and every workflow deployed from `statemachines/`.
+
+moto's state is process-wide, so two stacks in one process need different stages; a
+stack removes what it created when it stops, so stacks can follow each other.
+"""
+
+import json
+import math
+import re
+import secrets
+import threading
+from contextlib import ExitStack
+from types import TracebackType
+from typing import Any, ClassVar, Final, Self, cast
+
+from leaderboard.definitions import (
+    SERVICE,
+    WORKFLOWS,
+    DefinitionSettings,
+    substitutions,
+    workflow,
+)
+from leaderboard.local.endpoints import (
+    AWS_ENDPOINT_PORT,
+    LOCAL_HOST,
+    MOMENTO_GRPC_PORT,
+    MOMENTO_HTTP_PORT,
+)
+from leaderboard.local.momento_server.server import MomentoServer
+from leaderboard.local.stepfunctions.deploy import (
+    Deployment,
+    deploy_workflows,
+    register_functions,
+)
+from leaderboard.local.stepfunctions.endpoint import AwsEndpoint, check_loopback
+
+API_KEY_BYTES: Final = 32
+# Stages go into every resource name, so they take the characters every AWS name accepts.
+STAGE_PATTERN: Final = re.compile(r"[a-z][a-z0-9-]{0,31}")
+_MAX_SQS_BATCH: Final = 10
+
+
+def api_key_secret_name(stage: str) -> str:
+    """Where the stack keeps the Momento key: `/{service}/{stage}/name` like every parameter."""
+    return f"/{SERVICE}/{stage}/momento-api-key"
+
+
+def events_queue_name(stage: str) -> str:
+    """The SQS queue that receives every event put on the stage's bus."""
+    return f"{SERVICE}-{stage}-events"
+
+
+class LocalStack:
+    """Momento server + AWS endpoint + connection, bus, queue and deployed workflows.
+
+    Ports 0 pick free ports (tests); the defaults are the fixed ports the docs print.
+    """
+
+    _running_stages: ClassVar[set[str]] = set()
+    _stages_lock: ClassVar = threading.Lock()
+
+    def __init__(
+        self,
+        *,
+        stage: str = "local",
+        host: str = LOCAL_HOST,
+        momento_grpc_port: int = MOMENTO_GRPC_PORT,
+        momento_http_port: int = MOMENTO_HTTP_PORT,
+        aws_port: int = AWS_ENDPOINT_PORT,
+    ) -> None:
+        check_loopback(host)
+        if not STAGE_PATTERN.fullmatch(stage):
+            raise ValueError(
+                f"stage: {stage!r} must be 1-32 lowercase letters, digits or hyphens, "
+                "starting with a letter"
+            )
+        self.stage: Final = stage
+        self.cache_name: Final = f"{SERVICE}-{stage}"
+        self.event_bus_name: Final = f"{SERVICE}-{stage}"
+        self._api_key = secrets.token_urlsafe(API_KEY_BYTES)
+        self.momento: Final = MomentoServer(
+            host=host,
+            grpc_port=momento_grpc_port,
+            http_port=momento_http_port,
+            api_keys=[self._api_key],
+            caches=[self.cache_name],
+        )
+        self._endpoint = AwsEndpoint(host=host, port=aws_port)
+        self._exit_stack = ExitStack()
+        self._deployments: dict[str, Deployment] = {}
+        self._queue_url = ""
+        self.connection_arn = ""
+
+    @property
+    def endpoint_url(self) -> str:
+        return self._endpoint.url
+
+    @property
+    def deployments(self) -> tuple[Deployment, ...]:
+        return tuple(self._deployments.values())
+
+    def client(self, service: str) -> Any:
+        """A boto3 client bound to the local endpoint (fixed region, fake credentials)."""
+        return self._endpoint.client(service)
+
+    def state_machine_arn(self, workflow_name: str) -> str:
+        deployment = self._deployments.get(workflow(workflow_name).name)
+        if deployment is None:
+            raise KeyError(f"workflow_name: {workflow_name!r} is not deployed")
+        return deployment.state_machine_arn
+
+    def definition_settings(self) -> DefinitionSettings:
+        """The values the definitions' placeholders take locally."""
+        return DefinitionSettings(
+            momento_sorted_set_endpoint=self.momento.http_url,
+            momento_endpoint=self.momento.http_url,
+            cache_name=self.cache_name,
+            connection_arn=self.connection_arn,
+            event_bus_name=self.event_bus_name,
+        )
+
+    def function_environment(self) -> dict[str, str]:
+        """What the stack gives its Lambda functions: names and addresses, never the key."""
+        return {
+            "STAGE": self.stage,
+            "POWERTOOLS_SERVICE_NAME": SERVICE,
+            "POWERTOOLS_LOG_LEVEL": "DEBUG",
+            "CACHE_NAME": self.cache_name,
+            "MOMENTO_API_KEY_SECRET_NAME": api_key_secret_name(self.stage),
+            "MOMENTO_ENDPOINT": self.momento.http_url,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+        }
+
+    def deploy(self) -> list[Deployment]:
+        """(Re)deploys every workflow; unchanged definitions are left alone."""
+        deployments = deploy_workflows(
+            self.client("stepfunctions"),
+            self.client("logs"),
+            stage=self.stage,
+            workflows=WORKFLOWS,
+            substitutions=substitutions(self.definition_settings()),
+        )
+        self._deployments.update({each.workflow.name: each for each in deployments})
+        return deployments
+
+    def received_events(self, wait_seconds: float = 0) -> list[dict[str, Any]]:
+        """Drains the queue the bus rule feeds: every event put on the bus, oldest first.
+
+        With `wait_seconds`, waits up to that long for the first event to arrive.
+        """
+        sqs = self.client("sqs")
+        events: list[dict[str, Any]] = []
+        wait = math.ceil(wait_seconds)
+        while True:
+            messages = sqs.receive_message(
+                QueueUrl=self._queue_url,
+                MaxNumberOfMessages=_MAX_SQS_BATCH,
+                WaitTimeSeconds=0 if events else wait,
+            ).get("Messages", [])
+            if not messages:
+                return events
+            for message in messages:
+                events.append(cast(dict[str, Any], json.loads(message["Body"])))
+                sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def start(self) -> None:
+        with self._stages_lock:
+            if self.stage in self._running_stages:
+                raise RuntimeError(
+                    f"stage: {self.stage!r} already runs in this process "
+                    "(moto's state is process-wide; give each stack its own stage)"
+                )
+            self._running_stages.add(self.stage)
+        self._exit_stack.callback(self._release_stage)
+        try:
+            self._exit_stack.enter_context(self.momento)
+            self._exit_stack.enter_context(self._endpoint)
+            self._provision()
+        except BaseException:
+            self._exit_stack.close()
+            raise
+
+    def stop(self) -> None:
+        self._exit_stack.close()
+
+    def _release_stage(self) -> None:
+        with self._stages_lock:
+            self._running_stages.discard(self.stage)
+
+    def _provision(self) -> None:
+        self._create_secret()
+        self._create_connection()
+        self._create_bus_to_queue()
+        register_functions(self.stage, self.function_environment())
+        self.deploy()
+        self._exit_stack.callback(self._delete_state_machines)
+
+    def _create_secret(self) -> None:
+        secretsmanager = self.client("secretsmanager")
+        name = api_key_secret_name(self.stage)
+        secretsmanager.create_secret(Name=name, SecretString=self._api_key)
+        self._exit_stack.callback(
+            secretsmanager.delete_secret, SecretId=name, ForceDeleteWithoutRecovery=True
+        )
+
+    def _create_connection(self) -> None:
+        events = self.client("events")
+        name = f"{SERVICE}-{self.stage}-momento"
+        self.connection_arn = events.create_connection(
+            Name=name,
+            AuthorizationType="API_KEY",
+            AuthParameters={
+                "ApiKeyAuthParameters": {
+                    "ApiKeyName": "Authorization",
+                    "ApiKeyValue": self._api_key,
+                }
+            },
+        )["ConnectionArn"]
+        self._exit_stack.callback(events.delete_connection, Name=name)
+
+    def _create_bus_to_queue(self) -> None:
+        events, sqs = self.client("events"), self.client("sqs")
+        bus, rule = self.event_bus_name, f"{SERVICE}-{self.stage}-all-events"
+        self._queue_url = sqs.create_queue(QueueName=events_queue_name(self.stage))["QueueUrl"]
+        self._exit_stack.callback(sqs.delete_queue, QueueUrl=self._queue_url)
+        queue_arn = sqs.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        events.create_event_bus(Name=bus)
+        self._exit_stack.callback(events.delete_event_bus, Name=bus)
+        # Every event of this account: EventBridge has no match-all pattern.
+        account = queue_arn.split(":")[4]
+        events.put_rule(
+            Name=rule, EventBusName=bus, EventPattern=json.dumps({"account": [account]})
+        )
+        self._exit_stack.callback(events.delete_rule, Name=rule, EventBusName=bus)
+        events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
+        self._exit_stack.callback(events.remove_targets, Rule=rule, EventBusName=bus, Ids=["queue"])
+
+    def _delete_state_machines(self) -> None:
+        sfn = self.client("stepfunctions")
+        for deployment in self._deployments.values():
+            sfn.delete_state_machine(stateMachineArn=deployment.state_machine_arn)
+        self._deployments.clear()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,45 @@
+"""The single entry point that turns pinned moto 5.2.5 into the project's local Step Functions.
+
+Call ``install_extensions()`` once before starting moto's server (or inside ``mock_aws``);
+further calls do nothing. What it installs, one module each:
+
+- ``definition_cache``: definitions parsed once per version; no leaked thread list.
+- ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
+- ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
+- ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
+- ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
+- ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
+"""
+
+import threading
+
+from moto.core.config import default_user_config
+
+from leaderboard.local.stepfunctions import (
+    definition_cache,
+    error_names,
+    http_task,
+    jsonata_eval,
+    service_clients,
+    sync_execution,
+)
+
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install_extensions() -> None:
+    """Install every extension into the running interpreter's moto (idempotent)."""
+    global _installed  # noqa: PLW0603 - a process-wide, once-only patch
+    with _install_lock:
+        if _installed:
+            return
+        # moto's switch from recording executions to running them (server and decorator mode).
+        default_user_config["stepfunctions"] = {"execute_state_machine": True}
+        definition_cache.install()
+        jsonata_eval.install()
+        error_names.install()
+        http_task.install()
+        service_clients.install()
+        sync_execution.install()
+        _installed = True

@@ -1,0 +1,125 @@
+"""The AWS-compatible endpoint serves each service the local runtime relies on, via boto3."""
+
+import json
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+
+from leaderboard.local.stack import LocalStack, api_key_secret_name
+from leaderboard.local.stepfunctions.endpoint import ACCOUNT_ID, AwsEndpoint
+
+
+def test_step_functions_lists_the_deployed_machines(stack: LocalStack) -> None:
+    names = [
+        m["name"] for m in stack.client("stepfunctions").list_state_machines()["stateMachines"]
+    ]
+    assert f"leaderboard-{stack.stage}-submit-score" in names
+    assert stack.state_machine_arn("submit-score").startswith(
+        f"arn:aws:states:us-east-1:{ACCOUNT_ID}:stateMachine:"
+    )
+
+
+def test_eventbridge_serves_the_connection_bus_and_rule(stack: LocalStack) -> None:
+    events = stack.client("events")
+    connection = events.describe_connection(Name=f"leaderboard-{stack.stage}-momento")
+    assert connection["AuthorizationType"] == "API_KEY"
+    assert connection["ConnectionArn"] == stack.connection_arn
+    buses = [bus["Name"] for bus in events.list_event_buses()["EventBuses"]]
+    assert stack.event_bus_name in buses
+    rules = events.list_rules(EventBusName=stack.event_bus_name)["Rules"]
+    assert [rule["Name"] for rule in rules] == [f"leaderboard-{stack.stage}-all-events"]
+
+
+def test_events_put_on_the_bus_reach_the_queue(stack: LocalStack) -> None:
+    stack.received_events()  # start from an empty queue
+    stack.client("events").put_events(
+        Entries=[
+            {
+                "EventBusName": stack.event_bus_name,
+                "Source": "tests.local-stack",
+                "DetailType": "Probe",
+                "Detail": json.dumps({"n": 1}),
+            }
+        ]
+    )
+    received = stack.received_events(wait_seconds=2)
+    assert [(e["source"], e["detail-type"], e["detail"]) for e in received] == [
+        ("tests.local-stack", "Probe", {"n": 1})
+    ]
+    assert stack.received_events() == []  # drained
+
+
+def test_scheduler_s3_sqs_ssm_and_logs_answer(stack: LocalStack) -> None:
+    scheduler = stack.client("scheduler")
+    scheduler.create_schedule_group(Name="probe-group")
+    groups = [g["Name"] for g in scheduler.list_schedule_groups()["ScheduleGroups"]]
+    assert "probe-group" in groups
+
+    s3 = stack.client("s3")
+    s3.create_bucket(Bucket="probe-bucket")
+    s3.put_object(Bucket="probe-bucket", Key="k", Body=b"v")
+    assert s3.get_object(Bucket="probe-bucket", Key="k")["Body"].read() == b"v"
+
+    sqs = stack.client("sqs")
+    queue = sqs.create_queue(QueueName="probe-queue")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="hello")
+    messages = sqs.receive_message(QueueUrl=queue)["Messages"]
+    assert [m["Body"] for m in messages] == ["hello"]
+
+    ssm = stack.client("ssm")
+    ssm.put_parameter(Name="/probe/p", Value="x", Type="SecureString")
+    assert ssm.get_parameter(Name="/probe/p", WithDecryption=True)["Parameter"]["Value"] == "x"
+
+    groups = stack.client("logs").describe_log_groups(logGroupNamePrefix="/aws/vendedlogs/states/")
+    names = [g["logGroupName"] for g in groups["logGroups"]]
+    assert f"/aws/vendedlogs/states/leaderboard-{stack.stage}-submit-score" in names
+
+
+def _momento_status(stack: LocalStack, key: str) -> int:
+    request = urllib.request.Request(
+        f"{stack.momento.http_url}/cache/{stack.cache_name}?key=absent",
+        headers={"Authorization": key},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_secret_holds_the_key_the_momento_server_accepts(stack: LocalStack) -> None:
+    secret = stack.client("secretsmanager").get_secret_value(
+        SecretId=api_key_secret_name(stack.stage)
+    )["SecretString"]
+    assert len(secret) >= 32
+    assert _momento_status(stack, secret) == 404  # authenticated; the key is a miss
+    assert _momento_status(stack, "wrong-key") == 401
+
+
+def test_endpoint_refuses_non_loopback_hosts() -> None:
+    with pytest.raises(ValueError, match=r"host: '0\.0\.0\.0' is not a loopback address"):
+        AwsEndpoint(host="0.0.0.0", port=0)
+    with pytest.raises(ValueError, match=r"host: 'example\.com' is not an IP address"):
+        AwsEndpoint(host="example.com", port=0)
+
+
+def test_a_busy_port_fails_start_instead_of_hanging() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        endpoint = AwsEndpoint(port=taken.getsockname()[1])
+        with pytest.raises(OSError):
+            endpoint.start()
+
+
+def test_a_second_stack_with_the_same_stage_is_refused(stack: LocalStack) -> None:
+    twin = LocalStack(stage=stack.stage, momento_grpc_port=0, momento_http_port=0, aws_port=0)
+    with pytest.raises(RuntimeError, match=f"stage: '{stack.stage}' already runs"):
+        twin.start()
+
+
+def test_bad_stage_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="stage: 'Bad_Stage' must be"):
+        LocalStack(stage="Bad_Stage")

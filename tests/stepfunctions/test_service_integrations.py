@@ -1,0 +1,67 @@
+"""Service integrations land in the local backends, in-process."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+Run = Callable[..., dict[str, Any]]
+
+
+def test_put_events_reaches_sqs_through_a_rule(run: Run, aws: Callable[[str], Any]) -> None:
+    sqs, events = aws("sqs"), aws("events")
+    queue_url = sqs.create_queue(QueueName="scores-seen")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events.create_event_bus(Name="leaderboard-test")
+    events.put_rule(
+        Name="scores",
+        EventBusName="leaderboard-test",
+        EventPattern=json.dumps({"source": ["leaderboard"]}),
+    )
+    events.put_targets(
+        Rule="scores", EventBusName="leaderboard-test", Targets=[{"Id": "q", "Arn": queue_arn}]
+    )
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::events:putEvents",
+        "Parameters": {
+            "Entries": [
+                {
+                    "EventBusName": "leaderboard-test",
+                    "Source": "leaderboard",
+                    "DetailType": "ScoreSubmitted",
+                    "Detail": {"name.$": "$.name", "score.$": "$.score"},
+                }
+            ]
+        },
+        "End": True,
+    }
+
+    result = run({"StartAt": "Emit", "States": {"Emit": task}}, {"name": "mario", "score": 42})
+
+    assert result["status"] == "SUCCEEDED"
+    assert json.loads(result["output"])["FailedEntryCount"] == 0
+    messages = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1)["Messages"]
+    event = json.loads(messages[0]["Body"])
+    assert (event["detail-type"], event["detail"]) == (
+        "ScoreSubmitted",
+        {"name": "mario", "score": 42},
+    )
+
+
+def test_aws_sdk_s3_put_object_writes_local_s3(run: Run, aws: Callable[[str], Any]) -> None:
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="archive-test")
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+        "Parameters": {"Bucket": "archive-test", "Key": "day/2026-01-01.json", "Body.$": "$"},
+        "End": True,
+    }
+
+    result = run({"StartAt": "Put", "States": {"Put": task}}, {"top": ["mario"]})
+
+    assert result["status"] == "SUCCEEDED"
+    body = s3.get_object(Bucket="archive-test", Key="day/2026-01-01.json")["Body"].read()
+    assert json.loads(body) == {"top": ["mario"]}
