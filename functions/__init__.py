@@ -1,0 +1,1 @@
+"""Small AWS Lambda functions of the leaderboard service."""

@@ -1,0 +1,1 @@
+"""The Momento sorted-set bridge Lambda (docs/momento-bridge.md)."""

@@ -1,0 +1,323 @@
+"""Parse and validate requests to the sorted-set HTTP routes (docs/momento-http.md).
+
+The bridge must accept and refuse exactly what the local server's HTTP door does, with the
+same messages, whatever answers behind it (the local gRPC door or Momento). So it reuses the
+door's own pieces instead of a second copy: field parsing from
+`leaderboard.local.momento_server.http_params`, and the store's argument checks that the
+door relies on. Both run here, before any Momento call, so a refused request changes nothing.
+The asset bundles those modules (see `stacks/momento_bridge.py`).
+
+Results are values, in the style of the Momento SDK: a request dataclass per route, or a
+`RequestError` with the HTTP status, the error code and a message naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, TypeAlias
+from urllib.parse import parse_qsl, unquote
+
+from multidict import MultiDict, MultiDictProxy, MultiMapping
+
+from leaderboard.local.momento_server import store
+from leaderboard.local.momento_server.http_params import BadRequestError, Query, parse_elements
+from leaderboard.local.momento_server.store import (
+    MAX_ELEMENT_VALUE_BYTES,
+    MAX_KEY_BYTES,
+    CollectionTtl,
+    InvalidArgument,
+    Order,
+    ScoreBound,
+)
+
+ROUTE_PREFIX: Final = "/sortedset/"
+AUTH_PARAMETER: Final = "token"  # the key may come as a query parameter, as on Momento
+
+
+@dataclass(frozen=True, slots=True)
+class PutElements:
+    """PUT /sortedset/{cacheName}: insert elements or overwrite their scores."""
+
+    cache_name: str
+    key: bytes
+    elements: list[tuple[bytes, float]]
+    ttl: CollectionTtl
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveElements:
+    """DELETE /sortedset/{cacheName}: remove the values (absent ones are not an error)."""
+
+    cache_name: str
+    key: bytes
+    values: list[bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class IncrementScore:
+    """POST /sortedset/{cacheName}/increment: a missing value starts at `amount`."""
+
+    cache_name: str
+    key: bytes
+    value: bytes
+    amount: float
+    ttl: CollectionTtl
+
+
+@dataclass(frozen=True, slots=True)
+class FetchByRank:
+    """GET /sortedset/{cacheName}/by-rank: start inclusive, end exclusive, None = open."""
+
+    cache_name: str
+    key: bytes
+    start_rank: int | None
+    end_rank: int | None
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class FetchByScore:
+    """GET /sortedset/{cacheName}/by-score: None = unbounded."""
+
+    cache_name: str
+    key: bytes
+    min_score: ScoreBound | None
+    max_score: ScoreBound | None
+    order: Order
+    offset: int
+    count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class GetRank:
+    cache_name: str
+    key: bytes
+    value: bytes
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class GetScore:
+    cache_name: str
+    key: bytes
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class GetScores:
+    cache_name: str
+    key: bytes
+    values: list[bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class GetLength:
+    """GET /sortedset/{cacheName}/length: the whole set, or the elements within the bounds."""
+
+    cache_name: str
+    key: bytes
+    min_score: ScoreBound | None
+    max_score: ScoreBound | None
+
+
+SortedSetRequest: TypeAlias = (
+    PutElements
+    | RemoveElements
+    | IncrementScore
+    | FetchByRank
+    | FetchByScore
+    | GetRank
+    | GetScore
+    | GetScores
+    | GetLength
+)
+
+
+_Parser: TypeAlias = Callable[[str, "Query", bytes], SortedSetRequest]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestError:
+    """A refused request: `status` and `error` go to the client with `message`."""
+
+    status: int
+    error: str
+    message: str
+
+
+def invalid_argument(message: str) -> RequestError:
+    return RequestError(400, "invalid_argument", message)
+
+
+def query_params(raw_query: str) -> MultiDictProxy[str]:
+    """Every parameter in order; repeated ones stay separate (a function URL's
+    `queryStringParameters` joins them with commas, which would corrupt values)."""
+    return MultiDictProxy(MultiDict(parse_qsl(raw_query, keep_blank_values=True)))
+
+
+def api_key(headers: Mapping[str, str], params: MultiMapping[str]) -> str | RequestError | None:
+    """The Momento key from the `Authorization` header or the `token` parameter (both: 400).
+
+    `headers` has lower-case names, as Lambda function URLs deliver them. None means no key
+    at all: the caller answers 401 without calling Momento.
+    """
+    header = headers.get("authorization")
+    tokens = params.getall(AUTH_PARAMETER, [])
+    if header is not None and tokens:
+        return invalid_argument(
+            "token: give the key in the Authorization header or token, not both"
+        )
+    if len(tokens) > 1:
+        return invalid_argument("token: given more than once")
+    key = header if header is not None else (tokens[0] if tokens else None)
+    return key or None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A matched sorted-set route: the cache it names and how to read its request."""
+
+    cache_name: str
+    allowed: frozenset[str]
+    parse: _Parser
+
+
+def match_route(method: str, path: str) -> Route | RequestError:
+    """The route for `method` and `path` (percent-encoded, as on the wire): 404 for an unknown
+    path, 405 for a known path with another method, as the local door answers them."""
+    found = _route(path)
+    if found is None:
+        return RequestError(404, "not_found", "No such route")
+    cache_name, operation = found
+    entry = _ROUTES.get((operation, method.upper()))
+    if entry is None:
+        if any(op == operation for op, _ in _ROUTES):
+            return RequestError(405, "method_not_allowed", f"Method {method} not allowed")
+        return RequestError(404, "not_found", "No such route")
+    allowed, parse = entry
+    return Route(cache_name, allowed, parse)
+
+
+def parse_sorted_set_request(
+    route: Route, params: MultiMapping[str], body: bytes
+) -> SortedSetRequest | RequestError:
+    """The typed, checked request, or the 400 naming the first bad field."""
+    try:
+        request = route.parse(
+            route.cache_name, Query(params, route.allowed | {AUTH_PARAMETER}), body
+        )
+    except BadRequestError as error:
+        return invalid_argument(str(error))
+    problem = _store_check(request)
+    return invalid_argument(problem.message) if problem else request
+
+
+def _route(path: str) -> tuple[str, str] | None:
+    """(cache name, operation) where operation is "" for the bare set route."""
+    if not path.startswith(ROUTE_PREFIX):
+        return None
+    parts = path[len(ROUTE_PREFIX) :].split("/")
+    if len(parts) > 2 or not parts[0]:
+        return None
+    return unquote(parts[0]), (parts[1] if len(parts) == 2 else "")
+
+
+# -- one parser per route, reading fields in the order of the route table ----------------------
+
+
+def _put(cache_name: str, query: Query, body: bytes) -> PutElements:
+    key = query.key()
+    ttl = query.collection_ttl()
+    return PutElements(cache_name, key, parse_elements(body), ttl)
+
+
+def _remove(cache_name: str, query: Query, _body: bytes) -> RemoveElements:
+    return RemoveElements(cache_name, query.key(), query.values())
+
+
+def _increment(cache_name: str, query: Query, _body: bytes) -> IncrementScore:
+    key, value, ttl = query.key(), query.value(), query.collection_ttl()
+    amount = query.number("amount")
+    if amount is None:
+        raise BadRequestError("amount: is required")
+    return IncrementScore(cache_name, key, value, amount, ttl)
+
+
+def _by_rank(cache_name: str, query: Query, _body: bytes) -> FetchByRank:
+    key = query.key()
+    start, end = query.integer("start_rank"), query.integer("end_rank")
+    return FetchByRank(cache_name, key, start, end, query.order())
+
+
+def _by_score(cache_name: str, query: Query, _body: bytes) -> FetchByScore:
+    offset = query.integer("offset")
+    key = query.key()
+    low, high = query.score_bound("min_score"), query.score_bound("max_score")
+    order, count = query.order(), query.integer("count")
+    return FetchByScore(cache_name, key, low, high, order, 0 if offset is None else offset, count)
+
+
+def _rank(cache_name: str, query: Query, _body: bytes) -> GetRank:
+    return GetRank(cache_name, query.key(), query.value(), query.order())
+
+
+def _score(cache_name: str, query: Query, _body: bytes) -> GetScore:
+    return GetScore(cache_name, query.key(), query.value())
+
+
+def _scores(cache_name: str, query: Query, _body: bytes) -> GetScores:
+    return GetScores(cache_name, query.key(), query.values())
+
+
+def _length(cache_name: str, query: Query, _body: bytes) -> GetLength:
+    key = query.key()
+    return GetLength(
+        cache_name, key, query.score_bound("min_score"), query.score_bound("max_score")
+    )
+
+
+_KEY: Final = frozenset({"key", "key_base64"})
+_VALUE: Final = frozenset({"value", "value_base64"})
+_TTL: Final = frozenset({"ttl_seconds", "refresh_ttl"})
+_BOUNDS: Final = frozenset({"min_score", "min_score_exclusive", "max_score", "max_score_exclusive"})
+
+_ROUTES: Final[dict[tuple[str, str], tuple[frozenset[str], _Parser]]] = {
+    ("", "PUT"): (_KEY | _TTL, _put),
+    ("", "DELETE"): (_KEY | _VALUE, _remove),
+    ("increment", "POST"): (_KEY | _VALUE | _TTL | {"amount"}, _increment),
+    ("by-rank", "GET"): (_KEY | {"start_rank", "end_rank", "order"}, _by_rank),
+    ("by-score", "GET"): (_KEY | _BOUNDS | {"order", "offset", "count"}, _by_score),
+    ("rank", "GET"): (_KEY | _VALUE | {"order"}, _rank),
+    ("score", "GET"): (_KEY | _VALUE, _score),
+    ("scores", "GET"): (_KEY | _VALUE, _scores),
+    ("length", "GET"): (_KEY | _BOUNDS, _length),
+}
+
+
+# -- the store's own argument checks, which the door relies on ---------------------------------
+# The store keeps these private; the bridge calls them so its 400s cannot drift from the door's.
+
+
+def _store_check(request: SortedSetRequest) -> InvalidArgument | None:
+    if key_problem := store._check_bytes(request.key, "key", MAX_KEY_BYTES):
+        return key_problem
+    match request:
+        case PutElements(elements=elements, ttl=ttl):
+            return store._check_ttl(ttl.ttl_seconds) or store._check_elements(elements)
+        case IncrementScore(value=value, amount=amount, ttl=ttl):
+            return (
+                store._check_ttl(ttl.ttl_seconds)
+                or store._check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
+                or store._check_score(amount, "amount")
+            )
+        case RemoveElements(values=values) | GetScores(values=values):
+            return store._check_values(values)
+        case FetchByRank(start_rank=start, end_rank=end):
+            return store._check_ranks(start, end)
+        case FetchByScore(min_score=low, max_score=high, offset=offset, count=count):
+            return store._check_score_bounds(low, high) or store._check_window(offset, count)
+        case GetRank(value=value) | GetScore(value=value):
+            return store._check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
+        case GetLength(min_score=low, max_score=high):
+            return store._check_score_bounds(low, high)

@@ -1,0 +1,89 @@
+"""Momento failures reach the caller as the local door answers them, and keys pick endpoints.
+
+Faults are injected into the local server (both doors share the rules), so the same failure
+is seen once through the HTTP door and once through the bridge's SDK and the gRPC door.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+
+import httpx
+import jwt
+import pytest
+
+from functions.momento_bridge.clients import ConnectionSettings, InvalidKey, credential_provider
+from leaderboard.local.momento_server.faults import FaultRule
+from leaderboard.local.momento_server.server import MomentoServer
+from tests.bridge.conftest import API_KEY, BRIDGE_CACHE
+from tests.momento_server.contract import SortedSetHttp
+
+CLOUD = ConnectionSettings(local_address=None, endpoint=None)
+
+
+@pytest.fixture
+def faults(momento_server: MomentoServer) -> Iterator[MomentoServer]:
+    yield momento_server
+    momento_server.faults.clear()
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(429, "limit_exceeded"), (500, "internal"), (503, "unavailable")]
+)
+@pytest.mark.parametrize(("method", "suffix"), [("GET", "/by-rank"), ("GET", "/length")])
+def test_momento_failures_match_the_local_door(
+    faults: MomentoServer,
+    momento_http: httpx.Client,
+    sorted_set_http: SortedSetHttp,
+    key: str,
+    status: int,
+    error: str,
+    method: str,
+    suffix: str,
+) -> None:
+    faults.faults.add(FaultRule(operation="sortedset.*", status=status))
+    direct = momento_http.request(
+        method,
+        f"/sortedset/{BRIDGE_CACHE}{suffix}",
+        params={"key": key},
+        headers={"Authorization": API_KEY},
+    )
+    bridged = sorted_set_http(method, suffix, params={"key": key})
+    assert (direct.status_code, direct.json()["error"]) == (status, error)
+    assert (bridged.status_code, bridged.json()["error"]) == (status, error)
+
+
+def test_a_key_that_is_no_momento_key_is_refused_without_a_call() -> None:
+    refused = credential_provider("plainly-not-a-key", CLOUD)
+    assert isinstance(refused, InvalidKey)
+    assert "plainly" not in refused.message
+    assert "MOMENTO_ENDPOINT" in refused.message  # says how v2 keys would work
+
+
+def test_v1_keys_carry_their_endpoint() -> None:
+    v1 = base64.b64encode(
+        json.dumps({"endpoint": "cell-test.example.com", "api_key": "secret"}).encode()
+    ).decode()
+    provider = credential_provider(v1, CLOUD)
+    assert not isinstance(provider, InvalidKey)
+    assert (provider.cache_endpoint, provider.port) == ("cache.cell-test.example.com", 443)
+
+
+def test_v2_keys_need_the_configured_endpoint() -> None:
+    v2 = jwt.encode({"t": "g", "id": "test"}, "signing-secret-for-tests-only-0123456789")
+    assert isinstance(credential_provider(v2, CLOUD), InvalidKey)
+    provider = credential_provider(v2, ConnectionSettings(None, endpoint="cell-test.example.com"))
+    assert not isinstance(provider, InvalidKey)
+    assert provider.cache_endpoint == "cache.cell-test.example.com"
+
+
+def test_local_address_sends_the_request_key_in_plaintext() -> None:
+    provider = credential_provider("any-key", ConnectionSettings(("127.0.0.1", 9999), None))
+    assert not isinstance(provider, InvalidKey)
+    assert (provider.auth_token, provider.cache_endpoint, provider.port) == (
+        "any-key",
+        "127.0.0.1",
+        9999,
+    )

@@ -1,0 +1,132 @@
+"""The bridge construct: synthesized once per session, its asset unpacked and inspected.
+
+The first synthesis downloads the Linux wheels with pip (a few seconds); later ones reuse
+`.local/bridge-bundles`. No Docker is involved.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Template
+
+from stacks.momento_bridge import MomentoBridge
+from stacks.momento_bridge_bundling import (
+    BUNDLED_SOURCES,
+    PROJECT_ROOT,
+    BridgeBundle,
+    BundlingError,
+)
+
+ELF_MAGIC = b"\x7fELF"
+EM_AARCH64 = 183
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, Path]:
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app = cdk.App(outdir=str(outdir))
+    stack = cdk.Stack(app, "BridgeTest", env=cdk.Environment(region="ap-northeast-1"))
+    MomentoBridge(stack, "Bridge", stage="test", reserved_concurrency=7)
+    template = Template.from_stack(stack)
+    app.synth()
+    return template, outdir
+
+
+def function_asset(template: Template, outdir: Path) -> Path:
+    (function,) = template.find_resources("AWS::Lambda::Function").values()
+    asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+    return outdir / f"asset.{asset_hash}"
+
+
+def test_function_runtime_architecture_and_guards(synthesized: tuple[Template, Path]) -> None:
+    template, _ = synthesized
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "FunctionName": "leaderboard-test-momento-bridge",
+            "Runtime": "python3.14",
+            "Architectures": ["arm64"],
+            "Handler": "functions.momento_bridge.handler.handler",
+            "ReservedConcurrentExecutions": 7,
+            "TracingConfig": {"Mode": "Active"},
+        },
+    )
+    (function,) = template.find_resources("AWS::Lambda::Function").values()
+    # No key and no endpoint override by default: the key comes with each request.
+    assert set(function["Properties"]["Environment"]["Variables"]) == {
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+        "POWERTOOLS_LOG_LEVEL",
+    }
+    template.has_resource_properties(
+        "AWS::Logs::LogGroup",
+        {"LogGroupName": "/aws/lambda/leaderboard-test-momento-bridge", "RetentionInDays": 30},
+    )
+
+
+def test_function_url_is_public_https_with_the_key_checked_in_the_handler(
+    synthesized: tuple[Template, Path],
+) -> None:
+    template, _ = synthesized
+    template.has_resource_properties("AWS::Lambda::Url", {"AuthType": "NONE"})
+    template.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE"},
+    )
+    outputs = template.find_outputs("*")
+    assert ["FunctionUrl" in json.dumps(output["Value"]) for output in outputs.values()] == [True]
+
+
+def test_asset_carries_linux_arm64_grpc_for_the_runtime_python(
+    synthesized: tuple[Template, Path],
+) -> None:
+    asset = function_asset(*synthesized)
+    (native,) = asset.glob("grpc/_cython/cygrpc*.so")
+    assert "cpython-314" in native.name
+    header = native.read_bytes()[:20]
+    assert header[:4] == ELF_MAGIC
+    assert header[4] == 2  # ELFCLASS64
+    assert int.from_bytes(header[18:20], "little") == EM_AARCH64
+    for source in BUNDLED_SOURCES:
+        assert (asset / source).is_file(), source
+    # Only the listed modules of the local runtime: its packages' __init__ files stay out.
+    assert not (asset / "leaderboard" / "__init__.py").exists()
+    assert not list(asset.rglob("*.cpython-311*"))  # nothing built for this machine's Python
+
+
+def test_a_platform_without_wheels_fails_the_synth_loudly(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("grpcio==1.0.0\n")  # no build of it for Python 3.14 on aarch64
+    bundle = BridgeBundle("3.14", "arm64", requirements=requirements)
+    with pytest.raises(BundlingError, match=r"no wheels for Python 3\.14 on manylinux"):
+        bundle.build(tmp_path / "out")
+
+
+def project_imports(source: str) -> set[str]:
+    """Every module of this repository that `source` imports (from-imports may name modules)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse((PROJECT_ROOT / source).read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] in ("functions", "leaderboard", "stacks")}
+
+
+def test_bundled_modules_import_only_bundled_project_modules() -> None:
+    """The asset holds a subset of the repository; an import outside it would fail in Lambda."""
+    modules = {
+        s.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for s in BUNDLED_SOURCES
+    }
+    packages = {module.rpartition(".")[0] for module in modules}  # namespace packages
+    for source in BUNDLED_SOURCES:
+        for name in project_imports(source):
+            parent = name.rpartition(".")[0]
+            # `from pkg.module import name` also lists `pkg.module.name`, a symbol, not a module
+            assert name in modules | packages or parent in modules, f"{source}: {name}"
