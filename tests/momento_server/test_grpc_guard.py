@@ -20,10 +20,12 @@ from momento.responses import (
     ListCaches,
 )
 from momento.responses.mixins import ErrorResponseMixin
+from momento_wire_types.generated import cacheclient_pb2
 
 from leaderboard.local.momento_server.auth import ApiKeys
-from leaderboard.local.momento_server.faults import FaultInjector, FaultRule
+from leaderboard.local.momento_server.faults import OPERATIONS, FaultInjector, FaultRule
 from leaderboard.local.momento_server.grpc_door import start_grpc_door
+from leaderboard.local.momento_server.grpc_guard import operation_of
 from leaderboard.local.momento_server.store import Store
 
 HOST = "127.0.0.1"
@@ -170,3 +172,23 @@ def test_dropped_call_is_cancelled_and_changes_nothing(
     dropped = error_of(open_client.set("faulty", key, "v"))
     assert dropped.error_code is MomentoErrorCode.CANCELLED_ERROR
     assert isinstance(open_client.get("faulty", key), CacheGet.Miss)
+
+
+@pytest.mark.parametrize(
+    ("method", "range_field", "expected"),
+    [
+        ("SortedSetFetch", "by_index", "sortedset.fetch_by_rank"),
+        ("SortedSetFetch", "by_score", "sortedset.fetch_by_score"),
+        ("SortedSetPut", None, "sortedset.put"),
+    ],
+)
+def test_grpc_calls_are_named_as_the_http_door_names_them(
+    method: str, range_field: str | None, expected: str
+) -> None:
+    request = cacheclient_pb2._SortedSetFetchRequest()
+    if range_field == "by_index":
+        request.by_index.SetInParent()
+    elif range_field == "by_score":
+        request.by_score.SetInParent()
+    assert operation_of(f"/cache_client.Scs/{method}", request) == expected
+    assert expected in OPERATIONS

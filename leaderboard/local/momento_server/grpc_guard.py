@@ -55,7 +55,9 @@ def operation_of(method: str, request: Any) -> str:
     """The fault-injection name of a call: `/cache_client.Scs/SortedSetPut` -> `sortedset.put`."""
     name = method.rsplit("/", 1)[-1]
     if name == "SortedSetFetch":
-        return f"sortedset.fetch_{request.WhichOneof('range') or 'by_rank'}"
+        # The protobuf calls a rank range `by_index`; both doors call it `fetch_by_rank`.
+        by_score = request.WhichOneof("range") == "by_score"
+        return "sortedset.fetch_by_score" if by_score else "sortedset.fetch_by_rank"
     if name == "SortedSetGetScore":
         return "sortedset.score" if len(request.values) == 1 else "sortedset.scores"
     # Unlisted methods (signing keys, lists, ...) answer UNIMPLEMENTED; name them for rules.
