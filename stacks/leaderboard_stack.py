@@ -1,0 +1,68 @@
+"""The stack of one stage: the event bus, the Momento connection and every product workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, SecretValue, Stack
+from aws_cdk import aws_events as events
+from constructs import Construct
+
+from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions
+from stacks.stage_config import StageConfig
+from stacks.workflow_state_machine import WorkflowStateMachine
+
+
+class LeaderboardStack(Stack):
+    """Everything a stage needs; the Momento key itself lives outside, in Secrets Manager."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.event_bus = events.EventBus(self, "EventBus", event_bus_name=config.event_bus_name)
+        self.momento_connection = events.Connection(
+            self,
+            "MomentoConnection",
+            connection_name=config.resource_name("momento"),
+            description="Momento API key for the state machines' HTTP Tasks",
+            # A dynamic reference: CloudFormation resolves it at deploy time, so the key never
+            # appears in the template. The secret is created outside the stack (see
+            # docs/architecture.md).
+            authorization=events.Authorization.api_key(
+                "Authorization", SecretValue.secrets_manager(config.momento_api_key_secret_name)
+            ),
+        )
+        values = substitutions(
+            DefinitionSettings(
+                momento_sorted_set_endpoint=config.momento_sorted_set_endpoint,
+                momento_endpoint=config.momento_endpoint,
+                cache_name=config.cache_name,
+                connection_arn=self.momento_connection.connection_arn,
+                event_bus_name=self.event_bus.event_bus_name,
+            )
+        )
+        self.workflows = {
+            workflow.name: WorkflowStateMachine(
+                self,
+                _construct_id(workflow.name),
+                config=config,
+                workflow=workflow,
+                substitutions=values,
+                connection=self.momento_connection,
+                event_bus=self.event_bus,
+            )
+            for workflow in WORKFLOWS
+        }
+        for name, deployed in self.workflows.items():
+            CfnOutput(
+                self,
+                f"{_construct_id(name)}StateMachineArn",
+                value=deployed.state_machine.state_machine_arn,
+            )
+        CfnOutput(self, "EventBusName", value=self.event_bus.event_bus_name)
+
+
+def _construct_id(workflow_name: str) -> str:
+    """`submit-score` -> `SubmitScore`, the conventional shape of a construct id."""
+    return "".join(part.capitalize() for part in workflow_name.split("-"))

@@ -1,0 +1,253 @@
+"""The synthesized template of a stage: names, wiring, logging, tracing and the exact IAM grants."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, cast
+
+from aws_cdk import CfnResource
+from constructs import IConstruct
+
+from leaderboard.definitions import workflow
+from stacks.leaderboard_stack import LeaderboardStack
+from tests.stack.conftest import SynthesizedStage
+
+DEV_ENDPOINT = "https://api.cache.cell-us-east-1-1.prod.a.momentohq.com"
+TOKYO_ENDPOINT = "https://api.cache.cell-ap-northeast-1-1.prod.a.momentohq.com"
+DEV_SECRET_REFERENCE = "{{resolve:secretsmanager:/leaderboard/dev/momento-api-key:SecretString:::}}"
+
+
+def _logical_id(stack: LeaderboardStack, construct: IConstruct) -> str:
+    """The logical id of the one CloudFormation resource an L2 construct wraps."""
+    (resource,) = [child for child in construct.node.children if CfnResource.is_cfn_resource(child)]
+    return stack.get_logical_id(cast(CfnResource, resource))
+
+
+def _only(stage: SynthesizedStage, resource_type: str) -> dict[str, Any]:
+    resources = stage.template.find_resources(resource_type)
+    assert len(resources) == 1, f"expected one {resource_type}, got {sorted(resources)}"
+    return cast(dict[str, Any], next(iter(resources.values())))
+
+
+def _submit_score(stage: SynthesizedStage) -> dict[str, Any]:
+    return cast(dict[str, Any], _only(stage, "AWS::StepFunctions::StateMachine")["Properties"])
+
+
+def test_connection_sends_the_stage_secret_as_authorization_header(dev: SynthesizedStage) -> None:
+    connection = _only(dev, "AWS::Events::Connection")["Properties"]
+    assert connection["Name"] == "leaderboard-dev-momento"
+    assert connection["AuthorizationType"] == "API_KEY"
+    assert connection["AuthParameters"] == {
+        "ApiKeyAuthParameters": {
+            "ApiKeyName": "Authorization",
+            "ApiKeyValue": DEV_SECRET_REFERENCE,
+        }
+    }
+
+
+def test_feature_stage_names_carry_its_stage_and_reuse_the_ssm_stage_secret_and_cache(
+    feature: SynthesizedStage,
+) -> None:
+    connection = _only(feature, "AWS::Events::Connection")["Properties"]
+    assert connection["Name"] == "leaderboard-feat-abp-1734-momento"
+    api_key = connection["AuthParameters"]["ApiKeyAuthParameters"]["ApiKeyValue"]
+    assert api_key == DEV_SECRET_REFERENCE
+    assert (
+        _only(feature, "AWS::Events::EventBus")["Properties"]["Name"] == "leaderboard-feat-abp-1734"
+    )
+    state_machine = _submit_score(feature)
+    assert state_machine["StateMachineName"] == "leaderboard-feat-abp-1734-submit-score"
+    assert state_machine["DefinitionSubstitutions"]["CacheName"] == "leaderboard-dev"
+    log_group = _only(feature, "AWS::Logs::LogGroup")["Properties"]
+    assert (
+        log_group["LogGroupName"] == "/aws/vendedlogs/states/leaderboard-feat-abp-1734-submit-score"
+    )
+    assert feature.stack.stack_name == "leaderboard-feat-abp-1734"
+
+
+def test_every_named_resource_carries_the_stage(prod: SynthesizedStage) -> None:
+    names = [
+        _only(prod, "AWS::Events::Connection")["Properties"]["Name"],
+        _only(prod, "AWS::Events::EventBus")["Properties"]["Name"],
+        _submit_score(prod)["StateMachineName"],
+        _only(prod, "AWS::Logs::LogGroup")["Properties"]["LogGroupName"],
+    ]
+    assert all(re.search(r"(^|/)leaderboard-prod(-|$)", name) for name in names), names
+    assert prod.stack.stack_name == "leaderboard-prod"
+
+
+def test_submit_score_is_an_express_machine_with_tracing(dev: SynthesizedStage) -> None:
+    state_machine = _submit_score(dev)
+    assert state_machine["StateMachineName"] == "leaderboard-dev-submit-score"
+    assert state_machine["StateMachineType"] == "EXPRESS"
+    assert state_machine["TracingConfiguration"] == {"Enabled": True}
+
+
+def test_definition_is_the_asl_file_with_every_placeholder_substituted(
+    dev: SynthesizedStage,
+) -> None:
+    state_machine = _submit_score(dev)
+    asset = dev.outdir / f"asset.{state_machine['DefinitionS3Location']['Key']}"
+    source = workflow("submit-score").file.read_text(encoding="utf-8")
+    assert asset.read_text(encoding="utf-8") == source
+    placeholders = set(re.findall(r"\$\{([A-Za-z0-9_]+)\}", source))
+    substitutions = state_machine["DefinitionSubstitutions"]
+    assert placeholders <= set(substitutions)
+    assert substitutions["MomentoSortedSetEndpoint"] == DEV_ENDPOINT
+    assert substitutions["MomentoEndpoint"] == DEV_ENDPOINT
+    assert substitutions["CacheName"] == "leaderboard-dev"
+    connection_id = _logical_id(dev.stack, dev.stack.momento_connection)
+    assert substitutions["MomentoConnectionArn"] == {"Fn::GetAtt": [connection_id, "Arn"]}
+    assert substitutions["EventBusName"] == {"Ref": _logical_id(dev.stack, dev.stack.event_bus)}
+    # The rules arrive as JSON text escaped for the inside of a JSON string.
+    rules = json.loads(json.loads(f'"{substitutions["BoardRules"]}"'))
+    assert rules["defaults"]["order"] == "desc"
+
+
+def test_momento_endpoint_defaults_to_the_cell_of_the_stack_region(prod: SynthesizedStage) -> None:
+    substitutions = _submit_score(prod)["DefinitionSubstitutions"]
+    assert substitutions["MomentoEndpoint"] == TOKYO_ENDPOINT
+    assert substitutions["MomentoSortedSetEndpoint"] == TOKYO_ENDPOINT
+
+
+def test_sorted_set_endpoint_context_overrides_the_momento_endpoint(
+    feature: SynthesizedStage,
+) -> None:
+    substitutions = _submit_score(feature)["DefinitionSubstitutions"]
+    assert substitutions["MomentoSortedSetEndpoint"] == "https://sorted-sets.example.com"
+    assert substitutions["MomentoEndpoint"] == DEV_ENDPOINT
+
+
+def test_outside_prod_logs_all_events_with_execution_data(dev: SynthesizedStage) -> None:
+    logging = _submit_score(dev)["LoggingConfiguration"]
+    assert logging["Level"] == "ALL"
+    assert logging["IncludeExecutionData"] is True
+    log_group = _only(dev, "AWS::Logs::LogGroup")
+    assert log_group["Properties"]["RetentionInDays"] == 7
+    assert log_group["DeletionPolicy"] == "Delete"
+
+
+def test_prod_logs_errors_only_without_execution_data(prod: SynthesizedStage) -> None:
+    logging = _submit_score(prod)["LoggingConfiguration"]
+    assert logging["Level"] == "ERROR"
+    assert logging["IncludeExecutionData"] is False
+    log_group = _only(prod, "AWS::Logs::LogGroup")
+    assert log_group["Properties"]["RetentionInDays"] == 365
+    assert log_group["DeletionPolicy"] == "Retain"
+    assert logging["Destinations"] == [
+        {
+            "CloudWatchLogsLogGroup": {
+                "LogGroupArn": {
+                    "Fn::GetAtt": [
+                        _logical_id(prod.stack, prod.stack.workflows["submit-score"].log_group),
+                        "Arn",
+                    ]
+                }
+            }
+        }
+    ]
+
+
+def _expected_statements(stage: SynthesizedStage, sorted_set_endpoint: str) -> list[dict[str, Any]]:
+    stack = stage.stack
+    connection_id = _logical_id(stack, stack.momento_connection)
+    cache_name = _submit_score(stage)["DefinitionSubstitutions"]["CacheName"]
+    sorted_sets = f"{sorted_set_endpoint}/sortedset/{cache_name}"
+    own_arn = {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                f":states:{stack.region}:",
+                {"Ref": "AWS::AccountId"},
+                f":stateMachine:{_submit_score(stage)['StateMachineName']}",
+            ],
+        ]
+    }
+    return [
+        {
+            "Action": "states:InvokeHTTPEndpoint",
+            "Condition": {"StringLike": {"states:HTTPEndpoint": [sorted_sets, f"{sorted_sets}/*"]}},
+            "Effect": "Allow",
+            "Resource": own_arn,
+        },
+        {
+            "Action": "events:RetrieveConnectionCredentials",
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [connection_id, "Arn"]},
+        },
+        {
+            "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [connection_id, "SecretArn"]},
+        },
+        {
+            "Action": "events:PutEvents",
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [_logical_id(stack, stack.event_bus), "Arn"]},
+        },
+        {
+            "Action": [
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+                "logs:DescribeLogGroups",
+            ],
+            "Effect": "Allow",
+            "Resource": "*",
+        },
+        {
+            "Action": [
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            "Effect": "Allow",
+            "Resource": "*",
+        },
+    ]
+
+
+def test_role_holds_exactly_the_statements_the_workflow_needs(dev: SynthesizedStage) -> None:
+    role_id = _logical_id(dev.stack, dev.stack.workflows["submit-score"].role)
+    role = _only(dev, "AWS::IAM::Role")["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"Service": "states.amazonaws.com"},
+        }
+    ]
+    assert "ManagedPolicyArns" not in role
+    assert "Policies" not in role
+    policy = _only(dev, "AWS::IAM::Policy")["Properties"]
+    assert policy["Roles"] == [{"Ref": role_id}]
+    assert policy["PolicyDocument"]["Statement"] == _expected_statements(dev, DEV_ENDPOINT)
+    assert _submit_score(dev)["RoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
+
+
+def test_http_permission_follows_the_sorted_set_endpoint(feature: SynthesizedStage) -> None:
+    policy = _only(feature, "AWS::IAM::Policy")["Properties"]
+    assert policy["PolicyDocument"]["Statement"] == _expected_statements(
+        feature, "https://sorted-sets.example.com"
+    )
+
+
+def test_no_secret_is_created_or_embedded(dev: SynthesizedStage, prod: SynthesizedStage) -> None:
+    for stage in (dev, prod):
+        assert stage.template.find_resources("AWS::SecretsManager::Secret") == {}
+        text = json.dumps(stage.template_json)
+        # The only mention of the key is the dynamic reference CloudFormation resolves at deploy.
+        mentions = re.findall(r"[^\"]*momento-api-key[^\"]*", text)
+        assert mentions == [
+            "{{resolve:secretsmanager:/leaderboard/"
+            f"{stage.stack.stack_name.removeprefix('leaderboard-')}"
+            "/momento-api-key:SecretString:::}}"
+        ]

@@ -1,0 +1,157 @@
+"""The submit-score definition running in the local stack against the local Momento server.
+
+One stack per session on ephemeral ports. Each test works on its own leaderboard, so tests
+share the stack without seeing each other's members or events. The board is read back with
+the official `momento` SDK over the server's gRPC door, with the key the stack keeps in its
+local Secrets Manager, exactly as the state machine's connection uses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from momento import CacheClient, Configurations, CredentialProvider
+from momento.requests import SortOrder
+from momento.responses import CacheSortedSetFetch
+
+from leaderboard.local.history import Execution, parse_history
+from leaderboard.local.momento_server.faults import FaultInjector
+from leaderboard.local.stack import LocalStack, api_key_secret_name
+
+STAGE = "wftest"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What StartSyncExecution answered for one submission."""
+
+    execution_arn: str
+    status: str
+    output: dict[str, Any] | None
+    error: str | None
+    cause: str | None
+
+
+class SubmitScore:
+    """Starts submit-score executions and reads their history."""
+
+    def __init__(self, stack: LocalStack) -> None:
+        self._sfn = stack.client("stepfunctions")
+        self._arn = stack.state_machine_arn("submit-score")
+
+    def __call__(self, submission: Any) -> Submission:
+        response = self._sfn.start_sync_execution(
+            stateMachineArn=self._arn, input=json.dumps(submission)
+        )
+        output = response.get("output")
+        return Submission(
+            execution_arn=response["executionArn"],
+            status=response["status"],
+            output=json.loads(output) if output is not None else None,
+            error=response.get("error"),
+            cause=response.get("cause"),
+        )
+
+    def history(self, submission: Submission) -> Execution:
+        events = self._sfn.get_execution_history(
+            executionArn=submission.execution_arn, maxResults=1000
+        )["events"]
+        return parse_history(events)
+
+
+class Board:
+    """A sorted set as Momento holds it, read with the official SDK."""
+
+    def __init__(self, client: CacheClient, cache_name: str, key: str) -> None:
+        self._client = client
+        self._cache_name = cache_name
+        self.name = key
+
+    def members(self) -> list[tuple[str, float]]:
+        """(name, score) in board order: highest first, ties by name descending."""
+        response = self._client.sorted_set_fetch_by_rank(
+            self._cache_name, self.name, sort_order=SortOrder.DESCENDING
+        )
+        if isinstance(response, CacheSortedSetFetch.Miss):
+            return []
+        assert isinstance(response, CacheSortedSetFetch.Hit), response
+        return [(value.decode(), score) for value, score in response.value_list_bytes]
+
+
+class EventLog:
+    """Every event the stack's bus delivered, kept so tests can each look for their board's."""
+
+    def __init__(self, stack: LocalStack) -> None:
+        self._stack = stack
+        self._events: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def for_board(
+        self, board: str, *, count: int, wait_seconds: float = 5.0
+    ) -> list[dict[str, Any]]:
+        """The board's ScoreSubmitted events once `count` arrived (or the wait ran out)."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            with self._lock:
+                self._events.extend(self._stack.received_events())
+                found = [
+                    event
+                    for event in self._events
+                    if event.get("detail", {}).get("leaderboard") == board
+                ]
+            if len(found) >= count or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[LocalStack]:
+    with LocalStack(stage=STAGE, momento_grpc_port=0, momento_http_port=0, aws_port=0) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def submit(stack: LocalStack) -> SubmitScore:
+    return SubmitScore(stack)
+
+
+@pytest.fixture(scope="session")
+def momento(stack: LocalStack) -> Iterator[CacheClient]:
+    api_key = stack.client("secretsmanager").get_secret_value(
+        SecretId=api_key_secret_name(stack.stage)
+    )["SecretString"]
+    credentials = dataclasses.replace(
+        CredentialProvider.for_momento_local("127.0.0.1", stack.momento.grpc_port),
+        auth_token=api_key,
+    )
+    with CacheClient.create(
+        Configurations.Laptop.v1(), credentials, timedelta(seconds=60)
+    ) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def events(stack: LocalStack) -> EventLog:
+    return EventLog(stack)
+
+
+@pytest.fixture
+def board(stack: LocalStack, momento: CacheClient) -> Board:
+    """A leaderboard no other test uses."""
+    return Board(momento, stack.cache_name, f"board-{uuid.uuid4().hex[:16]}")
+
+
+@pytest.fixture
+def faults(stack: LocalStack) -> Iterator[FaultInjector]:
+    """The Momento server's fault injector, cleared after the test whatever happens."""
+    yield stack.momento.faults
+    stack.momento.faults.clear()
