@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, SecretValue, Stack
+from aws_cdk import CfnOutput, Fn, SecretValue, Stack
 from aws_cdk import aws_events as events
 from constructs import Construct
 
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions
+from stacks.momento_bridge import MomentoBridge
 from stacks.stage_config import StageConfig
 from stacks.workflow_state_machine import WorkflowStateMachine
 
@@ -33,9 +34,17 @@ class LeaderboardStack(Stack):
                 "Authorization", SecretValue.secrets_manager(config.momento_api_key_secret_name)
             ),
         )
+        # Sorted sets go to the configured URL, or to the bridge Lambda when the stage routes
+        # them there: switching is a context change, the definitions stay as they are.
+        sorted_set_endpoint = config.momento_sorted_set_endpoint
+        self.bridge: MomentoBridge | None = None
+        if sorted_set_endpoint is None:
+            self.bridge = self._bridge(config)
+            # The function URL ends in "/"; the definitions append "/sortedset/...".
+            sorted_set_endpoint = "https://" + Fn.select(2, Fn.split("/", self.bridge.url))
         values = substitutions(
             DefinitionSettings(
-                momento_sorted_set_endpoint=config.momento_sorted_set_endpoint,
+                momento_sorted_set_endpoint=sorted_set_endpoint,
                 momento_endpoint=config.momento_endpoint,
                 cache_name=config.cache_name,
                 connection_arn=self.momento_connection.connection_arn,
@@ -49,6 +58,7 @@ class LeaderboardStack(Stack):
                 config=config,
                 workflow=workflow,
                 substitutions=values,
+                sorted_set_endpoint=sorted_set_endpoint,
                 connection=self.momento_connection,
                 event_bus=self.event_bus,
             )
@@ -61,6 +71,16 @@ class LeaderboardStack(Stack):
                 value=deployed.state_machine.state_machine_arn,
             )
         CfnOutput(self, "EventBusName", value=self.event_bus.event_bus_name)
+
+    def _bridge(self, config: StageConfig) -> MomentoBridge:
+        return MomentoBridge(
+            self,
+            "MomentoBridge",
+            stage=config.stage_name,
+            # v2 keys do not embed their endpoint: the bridge's SDK uses the stage's cell.
+            momento_endpoint=config.momento_endpoint.removeprefix("https://api.cache."),
+            log_level="INFO" if config.is_production else "DEBUG",
+        )
 
 
 def _construct_id(workflow_name: str) -> str:

@@ -8,7 +8,7 @@ Context keys (all optional, `-c key=value` or `cdk.json`):
 | `ssmStageName` | `stageName`: an ephemeral stage reuses another stage's secret and cache |
 | `region` | `CDK_DEFAULT_REGION`, else `us-east-1` (decided in the app, passed in here) |
 | `momentoEndpoint` | Momento's HTTP endpoint in the region (`stacks/momento_endpoints.py`) |
-| `momentoSortedSetEndpoint` | `momentoEndpoint` |
+| `momentoSortedSetEndpoint` | `bridge` (the bridge Lambda), or a URL once Momento serves them |
 | `cacheName` | `leaderboard-{ssmStageName}` |
 """
 
@@ -31,6 +31,7 @@ CONTEXT_KEYS: Final = (
     "cacheName",
 )
 PRODUCTION_STAGE: Final = "prod"
+BRIDGE: Final = "bridge"
 DEFAULT_STAGE: Final = "dev"
 
 # Short enough that `leaderboard-{stage}-{workflow}` stays within the 80 characters a state
@@ -46,7 +47,8 @@ class StageConfig:
     stage_name: str
     ssm_stage_name: str
     momento_endpoint: str
-    momento_sorted_set_endpoint: str
+    # None: the stack's bridge Lambda serves the sorted-set routes (its URL is known at deploy).
+    momento_sorted_set_endpoint: str | None
     cache_name: str
 
     @property
@@ -78,9 +80,7 @@ class StageConfig:
             stage_name=stage_name,
             ssm_stage_name=ssm_stage_name,
             momento_endpoint=momento_endpoint,
-            momento_sorted_set_endpoint=_endpoint(
-                context, "momentoSortedSetEndpoint", momento_endpoint, region
-            ),
+            momento_sorted_set_endpoint=_sorted_set_endpoint(context, region),
             cache_name=_cache_name(context, f"{SERVICE}-{ssm_stage_name}"),
         )
 
@@ -102,6 +102,12 @@ def _stage(context: Mapping[str, Any], key: str, default: str) -> str:
             f"starting with a letter or digit (got {value!r})"
         )
     return value
+
+
+def _sorted_set_endpoint(context: Mapping[str, Any], region: str) -> str | None:
+    if (_text(context, "momentoSortedSetEndpoint") or BRIDGE) == BRIDGE:
+        return None
+    return _endpoint(context, "momentoSortedSetEndpoint", None, region)
 
 
 def _endpoint(context: Mapping[str, Any], key: str, default: str | None, region: str) -> str:

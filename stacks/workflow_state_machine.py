@@ -31,12 +31,13 @@ class WorkflowStateMachine(Construct):
         config: StageConfig,
         workflow: Workflow,
         substitutions: Mapping[str, str],
+        sorted_set_endpoint: str,
         connection: events.Connection,
         event_bus: events.IEventBus,
     ) -> None:
         super().__init__(scope, construct_id)
         name = state_machine_name(config.stage_name, workflow)
-        self.role = self._role(config, name, connection, event_bus)
+        self.role = self._role(config, name, sorted_set_endpoint, connection, event_bus)
         self.log_group = logs.LogGroup(
             self,
             "Logs",
@@ -72,6 +73,7 @@ class WorkflowStateMachine(Construct):
         self,
         config: StageConfig,
         name: str,
+        sorted_set_endpoint: str,
         connection: events.Connection,
         event_bus: events.IEventBus,
     ) -> iam.Role:
@@ -86,7 +88,7 @@ class WorkflowStateMachine(Construct):
             resource_name=name,
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
-        sorted_sets = f"{config.momento_sorted_set_endpoint}/sortedset/{config.cache_name}"
+        sorted_sets = f"{sorted_set_endpoint}/sortedset/{config.cache_name}"
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["states:InvokeHTTPEndpoint"],

@@ -16,7 +16,7 @@ def test_defaults_to_dev_with_its_own_secret_and_the_regional_endpoint() -> None
     assert config.ssm_stage_name == "dev"
     assert config.momento_api_key_secret_name == "/leaderboard/dev/momento-api-key"
     assert config.momento_endpoint == "https://api.cache.cell-1-eu-west-1-1.prod.a.momentohq.com"
-    assert config.momento_sorted_set_endpoint == config.momento_endpoint
+    assert config.momento_sorted_set_endpoint is None  # served by the bridge Lambda
     assert config.cache_name == "leaderboard-dev"
     assert not config.is_production
 
@@ -32,6 +32,12 @@ def test_ephemeral_stage_reuses_the_ssm_stage_secret_and_cache() -> None:
 
 def test_prod_is_production() -> None:
     assert StageConfig.from_context({"stageName": "prod"}, region="us-east-1").is_production
+
+
+def test_bridge_is_the_default_and_can_be_named_explicitly() -> None:
+    explicit = StageConfig.from_context({"momentoSortedSetEndpoint": "bridge"}, region="us-east-1")
+    assert explicit.momento_sorted_set_endpoint is None
+    assert StageConfig.from_context({}, region="us-east-1") == explicit
 
 
 def test_explicit_endpoints_and_cache_win_over_defaults() -> None:
@@ -68,7 +74,7 @@ def test_explicit_endpoints_and_cache_win_over_defaults() -> None:
             "us-east-1",
             "momentoSortedSetEndpoint: must be",
         ),
-        ({"momentoSortedSetEndpoint": "bridge"}, "us-east-1", "momentoSortedSetEndpoint: must be"),
+        ({"momentoSortedSetEndpoint": "Bridge"}, "us-east-1", "momentoSortedSetEndpoint: must be"),
         ({"cacheName": "a/b"}, "us-east-1", "cacheName: must be 1-255"),
     ],
 )
