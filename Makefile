@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit up bench synth clean
+.PHONY: demo test lint typecheck unit up bench synth deploy destroy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,18 @@ synth: $(STAMP)
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache
+
+# Deploy/destroy a stage with the pinned CDK CLI: make deploy STAGE=feat-x SSM_STAGE=dev
+STAGE ?= dev
+SSM_STAGE ?= $(STAGE)
+CDK := node_modules/.bin/cdk
+
+$(CDK): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(CDK)
+
+deploy: $(STAMP) $(CDK)
+	$(CDK) deploy -c stageName=$(STAGE) -c ssmStageName=$(SSM_STAGE)
+
+destroy: $(STAMP) $(CDK)
+	$(CDK) destroy -c stageName=$(STAGE) -c ssmStageName=$(SSM_STAGE)
