@@ -26,6 +26,8 @@ from momento.responses import CacheSortedSetFetch
 from leaderboard.local.history import Execution, parse_history
 from leaderboard.local.momento_server.faults import FaultInjector
 from leaderboard.local.stack import LocalStack, api_key_secret_name
+from tests.workflows.board_rules_for_tests import RulesLocalStack
+from tests.workflows.workflow_runner import WorkflowRunner
 
 STAGE = "wftest"
 
@@ -115,8 +117,17 @@ class EventLog:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:
-    with LocalStack(stage=STAGE, momento_grpc_port=0, momento_http_port=0, aws_port=0) as running:
+    """Every workflow, deployed with the board rules of tests/workflows/board_rules_for_tests.py."""
+    with RulesLocalStack(
+        stage=STAGE, momento_grpc_port=0, momento_http_port=0, aws_port=0
+    ) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def workflows(stack: LocalStack) -> WorkflowRunner:
+    """Runs any deployed workflow synchronously: `workflows("get-standing", {...})`."""
+    return WorkflowRunner(stack)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from leaderboard.definitions import (
     substitutions,
     workflow,
 )
+from leaderboard.period_rules import with_period_data
 
 SETTINGS = DefinitionSettings(
     momento_sorted_set_endpoint="https://sorted.example.com/",
@@ -88,7 +89,8 @@ def test_board_rules_reach_jsonata_as_an_object_literal() -> None:
     expression = _states(json.loads(rendered))["ResolveBoard"]["Assign"]["board"]
     literal = re.search(r"\$rules := (\{.*?\});", expression)
     assert literal is not None
-    assert json.loads(literal.group(1)) == rules
+    # The definitions get the rules with the period defaults and zone tables filled in.
+    assert json.loads(literal.group(1)) == with_period_data(rules)
 
 
 def test_render_names_every_unresolved_placeholder(tmp_path: Path) -> None:

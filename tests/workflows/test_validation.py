@@ -28,7 +28,7 @@ CASES: list[tuple[str, Build, str]] = [
     (
         "unknown field",
         lambda board: _valid(board, rank=1),
-        "rank: unknown field (allowed: leaderboard, name, score, submissionId)",
+        "rank: unknown field (allowed: leaderboard, name, score, submissionId, occurredAt)",
     ),
     ("no leaderboard", _without("leaderboard"), "leaderboard: is required"),
     (

@@ -1,0 +1,58 @@
+"""Board rules the workflow tests deploy: one prefix per behaviour under test.
+
+Tests create boards named `{prefix}{unique suffix}`, so a board's rules follow from its name
+and tests never depend on the example boards in the repository's `boards.json`. Boards with
+no matching prefix (the `board-...` boards of the submit-score tests) get the built-in
+defaults: higher is better, the latest score replaces.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import Any, Final
+
+from leaderboard.board_rules import parse_board_rules, rules_for
+from leaderboard.definitions import DefinitionSettings
+from leaderboard.local.stack import LocalStack
+
+# Small pages and neighbourhoods so edges (last rank, board smaller than a window) stay cheap.
+_SMALL: Final = {"defaultPageSize": 3, "maxPageSize": 9, "neighbourhood": 2}
+
+TEST_BOARD_RULES: Final = parse_board_rules(
+    {
+        "prefixes": {
+            "desc-": {"order": "desc"},
+            "asc-": {"order": "asc"},
+            "small-desc-": {"order": "desc", **_SMALL},
+            "small-asc-": {"order": "asc", **_SMALL},
+            "replace-desc-": {"order": "desc", "updateMode": "replace"},
+            "replace-asc-": {"order": "asc", "updateMode": "replace"},
+            "best-desc-": {"order": "desc", "updateMode": "best"},
+            "best-asc-": {"order": "asc", "updateMode": "best"},
+            "increment-desc-": {"order": "desc", "updateMode": "increment"},
+            "increment-asc-": {"order": "asc", "updateMode": "increment", "topCount": 3},
+            # Longer than "asc-": wins for "asc-increment-..." and replaces it whole (order desc).
+            "asc-increment-": {"updateMode": "increment"},
+        },
+        "boards": {"exact-asc-board": {"order": "asc", "updateMode": "best"}},
+    },
+    source="tests",
+)
+
+
+def board_name(prefix: str) -> str:
+    """A board no other test uses, governed by the rules of `prefix`."""
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+def rules(board: str) -> dict[str, Any]:
+    """The rules `board` runs under in the test stack."""
+    return rules_for(TEST_BOARD_RULES, board)
+
+
+class RulesLocalStack(LocalStack):
+    """The local stack with TEST_BOARD_RULES substituted into every definition."""
+
+    def definition_settings(self) -> DefinitionSettings:
+        return dataclasses.replace(super().definition_settings(), board_rules=TEST_BOARD_RULES)
