@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
+
+from leaderboard.board_rules import BUILT_IN_DEFAULTS, load_board_rules
+from leaderboard.period_rules import with_period_data
 
 SERVICE: Final = "leaderboard"
 
@@ -23,22 +26,14 @@ _PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 
 def default_board_rules() -> dict[str, Any]:
-    """The rules map with defaults only: higher is better, latest score replaces, all-time.
+    """The rules map with the built-in defaults only: higher is better, latest score replaces.
 
     The state machines resolve a board's rules from this data (exact name in `boards`, else
     the longest matching key of `prefixes`, else `defaults`), never from code branches, so
     configuring a board is a data change. A fresh dict each call: callers may extend it.
+    Deployments read `boards.json` instead (`leaderboard.board_rules.load_board_rules`).
     """
-    return {
-        "defaults": {
-            "order": "desc",
-            "updateMode": "replace",
-            "ttlSeconds": 7 * 24 * 60 * 60,
-            "topCount": 10,
-        },
-        "boards": {},
-        "prefixes": {},
-    }
+    return {"defaults": dict(BUILT_IN_DEFAULTS), "boards": {}, "prefixes": {}}
 
 
 @dataclass(frozen=True)
@@ -56,6 +51,21 @@ WORKFLOWS: Final[tuple[Workflow, ...]] = (
         file=_STATEMACHINES_DIR / "submit-score.asl.json",
         type="EXPRESS",
     ),
+    Workflow(
+        name="get-standing",
+        file=_STATEMACHINES_DIR / "get-standing.asl.json",
+        type="EXPRESS",
+    ),
+    Workflow(
+        name="get-leaderboard",
+        file=_STATEMACHINES_DIR / "get-leaderboard.asl.json",
+        type="EXPRESS",
+    ),
+    Workflow(
+        name="close-period",
+        file=_STATEMACHINES_DIR / "close-period.asl.json",
+        type="STANDARD",
+    ),
 )
 
 
@@ -66,6 +76,24 @@ def workflow(name: str) -> Workflow:
             return candidate
     known = ", ".join(w.name for w in WORKFLOWS)
     raise ValueError(f"unknown workflow {name!r}; known workflows: {known}")
+
+
+def task_resources(workflow: Workflow) -> frozenset[str]:
+    """Every Task `Resource` the definition calls, branches and Map iterations included.
+
+    The CDK stack grants a workflow's role exactly what these name, so permissions follow
+    the definition instead of a list kept beside it.
+    """
+
+    def visit(states: Mapping[str, Any]) -> Iterator[str]:
+        for state in states.values():
+            if state.get("Type") == "Task":
+                yield state["Resource"]
+            for nested in [*state.get("Branches", []), state.get("ItemProcessor")]:
+                if nested:
+                    yield from visit(nested["States"])
+
+    return frozenset(visit(json.loads(workflow.file.read_text(encoding="utf-8"))["States"]))
 
 
 def state_machine_name(stage: str, workflow: Workflow) -> str:
@@ -83,7 +111,10 @@ class DefinitionSettings:
     connection_arn: str
     event_bus_name: str
     # Left out of the hash: a dict is unhashable, and the endpoints already identify a stage.
-    board_rules: Mapping[str, Any] = field(default_factory=default_board_rules, hash=False)
+    # By default the repository's boards.json, checked on load.
+    board_rules: Mapping[str, Any] = field(default_factory=load_board_rules, hash=False)
+    # The S3 bucket close-period archives to; the CDK stack and the local stack name it.
+    archive_bucket: str = ""
 
 
 def substitutions(settings: DefinitionSettings) -> dict[str, str]:
@@ -91,9 +122,11 @@ def substitutions(settings: DefinitionSettings) -> dict[str, str]:
 
     `BoardRules` is JSON text escaped for the inside of a JSON string: the definitions embed
     it as `"{% ${BoardRules} %}"`, so the file is valid JSON before and after substitution and
-    JSONata reads the rules as an object literal.
+    JSONata reads the rules as an object literal. The rules get their period defaults and the
+    UTC-offset table of every time zone a periodic board uses (`with_period_data`).
     """
-    rules_json = json.dumps(dict(settings.board_rules), separators=(",", ":"), sort_keys=True)
+    rules = with_period_data(settings.board_rules)
+    rules_json = json.dumps(rules, separators=(",", ":"), sort_keys=True)
     return {
         "MomentoSortedSetEndpoint": settings.momento_sorted_set_endpoint.rstrip("/"),
         "MomentoEndpoint": settings.momento_endpoint.rstrip("/"),
@@ -101,6 +134,7 @@ def substitutions(settings: DefinitionSettings) -> dict[str, str]:
         "MomentoConnectionArn": settings.connection_arn,
         "EventBusName": settings.event_bus_name,
         "BoardRules": json.dumps(rules_json)[1:-1],
+        "ArchiveBucket": settings.archive_bucket,
     }
 
 

@@ -9,6 +9,8 @@ from aws_cdk import aws_events as events
 from constructs import Construct
 
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions
+from leaderboard.period_rules import close_schedules
+from stacks.daily_close import DailyClose
 from stacks.momento_bridge import MomentoBridge
 from stacks.stage_config import StageConfig
 from stacks.workflow_state_machine import WorkflowStateMachine
@@ -42,6 +44,10 @@ class LeaderboardStack(Stack):
             self.bridge = self._bridge(config)
             # The function URL ends in "/"; the definitions append "/sortedset/...".
             sorted_set_endpoint = "https://" + Fn.select(2, Fn.split("/", self.bridge.url))
+        # The archive bucket's name goes into the definitions; the schedules follow the workflows.
+        self.daily_close = DailyClose(
+            self, "DailyClose", config=config, schedules=close_schedules(config.board_rules)
+        )
         values = substitutions(
             DefinitionSettings(
                 momento_sorted_set_endpoint=sorted_set_endpoint,
@@ -49,6 +55,8 @@ class LeaderboardStack(Stack):
                 cache_name=config.cache_name,
                 connection_arn=self.momento_connection.connection_arn,
                 event_bus_name=self.event_bus.event_bus_name,
+                board_rules=config.board_rules,
+                archive_bucket=self.daily_close.archive_bucket.bucket_name,
             )
         )
         self.workflows = {
@@ -64,6 +72,7 @@ class LeaderboardStack(Stack):
             )
             for workflow in WORKFLOWS
         }
+        self.daily_close.bind(self.workflows["close-period"])
         for name, deployed in self.workflows.items():
             CfnOutput(
                 self,
@@ -71,6 +80,7 @@ class LeaderboardStack(Stack):
                 value=deployed.state_machine.state_machine_arn,
             )
         CfnOutput(self, "EventBusName", value=self.event_bus.event_bus_name)
+        CfnOutput(self, "ArchiveBucketName", value=self.daily_close.archive_bucket.bucket_name)
 
     def _bridge(self, config: StageConfig) -> MomentoBridge:
         return MomentoBridge(

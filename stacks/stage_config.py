@@ -10,16 +10,19 @@ Context keys (all optional, `-c key=value` or `cdk.json`):
 | `momentoEndpoint` | Momento's HTTP endpoint in the region (`stacks/momento_endpoints.py`) |
 | `momentoSortedSetEndpoint` | `bridge` (the bridge Lambda), or a URL once Momento serves them |
 | `cacheName` | `leaderboard-{ssmStageName}` |
+| `boardsFile` | `boards.json` at the repository root: the board rules (docs/workflows.md) |
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from leaderboard.board_rules import BOARDS_FILE, load_board_rules
 from leaderboard.definitions import SERVICE
 from stacks.momento_endpoints import momento_http_endpoint
 
@@ -29,6 +32,7 @@ CONTEXT_KEYS: Final = (
     "momentoEndpoint",
     "momentoSortedSetEndpoint",
     "cacheName",
+    "boardsFile",
 )
 PRODUCTION_STAGE: Final = "prod"
 BRIDGE: Final = "bridge"
@@ -50,6 +54,8 @@ class StageConfig:
     # None: the stack's bridge Lambda serves the sorted-set routes (its URL is known at deploy).
     momento_sorted_set_endpoint: str | None
     cache_name: str
+    # Checked when the config is read, so a bad boards file stops synthesis with its place named.
+    board_rules: Mapping[str, Any] = field(default_factory=load_board_rules, compare=False)
 
     @property
     def is_production(self) -> bool:
@@ -82,6 +88,7 @@ class StageConfig:
             momento_endpoint=momento_endpoint,
             momento_sorted_set_endpoint=_sorted_set_endpoint(context, region),
             cache_name=_cache_name(context, f"{SERVICE}-{ssm_stage_name}"),
+            board_rules=load_board_rules(Path(_text(context, "boardsFile") or BOARDS_FILE)),
         )
 
 

@@ -8,6 +8,7 @@ the same text. The role grants exactly what the definitions call and nothing els
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from aws_cdk import Acknowledgment, ArnFormat, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_events as events
@@ -16,8 +17,10 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from leaderboard.definitions import Workflow, state_machine_name
+from leaderboard.definitions import Workflow, state_machine_name, task_resources
 from stacks.stage_config import StageConfig
+
+_PUT_EVENTS: Final = "arn:aws:states:::events:putEvents"
 
 
 class WorkflowStateMachine(Construct):
@@ -37,7 +40,11 @@ class WorkflowStateMachine(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         name = state_machine_name(config.stage_name, workflow)
-        self.role = self._role(config, name, sorted_set_endpoint, connection, event_bus)
+        # Only a workflow whose definition puts events may put them: the read workflows may not.
+        publishes = _PUT_EVENTS in task_resources(workflow)
+        self.role = self._role(
+            config, name, sorted_set_endpoint, connection, event_bus if publishes else None
+        )
         self.log_group = logs.LogGroup(
             self,
             "Logs",
@@ -75,7 +82,7 @@ class WorkflowStateMachine(Construct):
         name: str,
         sorted_set_endpoint: str,
         connection: events.Connection,
-        event_bus: events.IEventBus,
+        event_bus: events.IEventBus | None,
     ) -> iam.Role:
         # Named by CloudFormation from the stack name, which carries the stage: an explicit name
         # would need CAPABILITY_NAMED_IAM and could outgrow IAM's 64 characters.
@@ -110,9 +117,12 @@ class WorkflowStateMachine(Construct):
                 resources=[connection.connection_secret_arn],
             )
         )
-        role.add_to_policy(
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[event_bus.event_bus_arn])
-        )
+        if event_bus is not None:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["events:PutEvents"], resources=[event_bus.event_bus_arn]
+                )
+            )
         return role
 
     def _justify_findings(self, config: StageConfig) -> None:

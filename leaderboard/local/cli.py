@@ -85,6 +85,10 @@ def cmd_up(args: argparse.Namespace) -> None:
         console.print("\n[bold]for a backend or the AWS CLI:[/]")
         for name, value in _backend_environment(stack.endpoint_url).items():
             console.print(f"  export {name}={value}")
+        for schedule in stack.scheduler.schedules:
+            due = stack.scheduler.next_due(schedule.leaderboard).isoformat()
+            console.print(f"  close schedule    {schedule.leaderboard}: next at {due}")
+        stack.scheduler.start()
         console.print("\nEdits to statemachines/ redeploy on save. Ctrl-C stops everything.")
         watcher = threading.Thread(target=_redeploy_on_change, args=(stack,), daemon=True)
         watcher.start()
@@ -255,7 +259,23 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--follow", action="store_true", help="keep waiting for more")
     events.add_argument("--wait", type=int, default=1, help="seconds to wait for an event")
     events.set_defaults(run=cmd_events)
+
+    close = client_command("close-period", "close a period now: archive, announce, reset")
+    close.add_argument("leaderboard", metavar="LEADERBOARD")
+    close.add_argument("--period", help="e.g. 2026-11-22 (default: the period that just ended)")
+    close.add_argument("--timeout", type=float, default=300, help="seconds to wait")
+    close.set_defaults(run=cmd_close_period)
     return parser
+
+
+def cmd_close_period(args: argparse.Namespace) -> int:
+    """close-period under a fresh name: the workflow hands over to `{leaderboard}-{period}`,
+    so closing a period that is already closed prints the first close's result."""
+    request = {"leaderboard": args.leaderboard}
+    if args.period is not None:
+        request["period"] = args.period
+    args.workflow, args.input_json, args.name = "close-period", json.dumps(request), None
+    return cmd_start_execution(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

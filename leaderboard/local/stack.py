@@ -25,6 +25,7 @@ from leaderboard.definitions import (
     substitutions,
     workflow,
 )
+from leaderboard.local.clock import LocalClock
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
     LOCAL_HOST,
@@ -32,12 +33,14 @@ from leaderboard.local.endpoints import (
     MOMENTO_HTTP_PORT,
 )
 from leaderboard.local.momento_server.server import MomentoServer
+from leaderboard.local.scheduler import LocalScheduler
 from leaderboard.local.stepfunctions.deploy import (
     Deployment,
     deploy_workflows,
     register_functions,
 )
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint, check_loopback
+from leaderboard.period_rules import close_schedules
 
 API_KEY_BYTES: Final = 32
 # Stages go into every resource name, so they take the characters every AWS name accepts.
@@ -82,6 +85,10 @@ class LocalStack:
         self.stage: Final = stage
         self.cache_name: Final = f"{SERVICE}-{stage}"
         self.event_bus_name: Final = f"{SERVICE}-{stage}"
+        self.archive_bucket: Final = f"{SERVICE}-{stage}-archive"
+        # Executions of this stage start at the clock's time; tests and demos move it forward.
+        self.clock: Final = LocalClock()
+        self._scheduler: LocalScheduler | None = None
         self._api_key = secrets.token_urlsafe(API_KEY_BYTES)
         self.momento: Final = MomentoServer(
             host=host,
@@ -122,7 +129,15 @@ class LocalStack:
             cache_name=self.cache_name,
             connection_arn=self.connection_arn,
             event_bus_name=self.event_bus_name,
+            archive_bucket=self.archive_bucket,
         )
+
+    @property
+    def scheduler(self) -> LocalScheduler:
+        """The close schedules on the stack's clock: `fire_due()`, or `start()` a thread."""
+        if self._scheduler is None:
+            raise RuntimeError("the stack is not started")
+        return self._scheduler
 
     def function_environment(self) -> dict[str, str]:
         """What the stack gives its Lambda functions: names and addresses, never the key."""
@@ -197,8 +212,12 @@ class LocalStack:
         self._create_connection()
         self._create_bus_to_queue()
         register_functions(self.stage, self.function_environment())
+        self._create_archive_bucket()
+        self.clock.attach(self.stage)
+        self._exit_stack.callback(self.clock.detach, self.stage)
         self.deploy()
         self._exit_stack.callback(self._delete_state_machines)
+        self._start_scheduler()
 
     def _create_secret(self) -> None:
         secretsmanager = self.client("secretsmanager")
@@ -241,6 +260,28 @@ class LocalStack:
         self._exit_stack.callback(events.delete_rule, Name=rule, EventBusName=bus)
         events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
         self._exit_stack.callback(events.remove_targets, Rule=rule, EventBusName=bus, Ids=["queue"])
+
+    def _create_archive_bucket(self) -> None:
+        s3 = self.client("s3")
+        s3.create_bucket(Bucket=self.archive_bucket)
+        self._exit_stack.callback(self._delete_archive_bucket)
+
+    def _delete_archive_bucket(self) -> None:
+        s3 = self.client("s3")
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.archive_bucket):
+            for item in page.get("Contents", []):
+                s3.delete_object(Bucket=self.archive_bucket, Key=item["Key"])
+        s3.delete_bucket(Bucket=self.archive_bucket)
+
+    def _start_scheduler(self) -> None:
+        """The schedules exist from the start; their thread runs only when asked (`up`)."""
+        self._scheduler = LocalScheduler(
+            self.client("stepfunctions"),
+            self.state_machine_arn("close-period"),
+            close_schedules(self.definition_settings().board_rules),
+            self.clock,
+        )
+        self._exit_stack.callback(self._scheduler.stop)
 
     def _delete_state_machines(self) -> None:
         sfn = self.client("stepfunctions")

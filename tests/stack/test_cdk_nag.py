@@ -10,7 +10,9 @@ import pytest
 from aws_cdk import App, Validations
 from aws_cdk import aws_sqs as sqs
 
+from leaderboard.definitions import WORKFLOWS
 from stacks.leaderboard_app import build_stack
+from stacks.leaderboard_stack import _construct_id
 from tests.stack.conftest import STAGE_CONTEXTS, SynthesizedStage
 
 
@@ -39,16 +41,39 @@ def _acknowledged(stage: SynthesizedStage) -> dict[str, str]:
     return found
 
 
+def _stage_wide(stack: str, region: str) -> list[str]:
+    """Acknowledgements outside the workflows: the bridge Lambda and the daily close."""
+    close_role = f"{stack}/ClosePeriod/Role:AwsSolutions::AwsSolutions-IAM5"
+    return [
+        f"{stack}/MomentoBridge/Function/ServiceRole:AwsSolutions::AwsSolutions-IAM4"
+        "[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        f"{stack}/MomentoBridge/Function/ServiceRole:AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+        f"{stack}/DailyClose/ArchiveBucket:AwsSolutions::AwsSolutions-S1",
+        f"{stack}/DailyClose/ScheduleDeadLetterQueue:AwsSolutions::AwsSolutions-SQS3",
+        f"{close_role}[Resource::<DailyCloseArchiveBucket466DC442.Arn>/*]",
+        f"{close_role}[Resource::arn:<AWS::Partition>:states:{region}:<AWS::AccountId>:"
+        f"execution:{stack}-close-period:*]",
+    ]
+
+
 def test_each_acknowledgement_is_justified(dev: SynthesizedStage, prod: SynthesizedStage) -> None:
-    assert sorted(_acknowledged(dev)) == [
-        "leaderboard-dev/SubmitScore/Role:AwsSolutions::AwsSolutions-IAM5[Resource::*]"
-    ]
+    # One acknowledgement per workflow role (X-Ray and log delivery), plus SF1 per machine in
+    # prod, plus the bridge's and the daily close's own.
+    workflows = [_construct_id(each.name) for each in WORKFLOWS]
+    iam5 = "Role:AwsSolutions::AwsSolutions-IAM5[Resource::*]"
+    dev_acknowledged = _acknowledged(dev)
+    assert sorted(dev_acknowledged) == sorted(
+        [f"leaderboard-dev/{w}/{iam5}" for w in workflows]
+        + _stage_wide("leaderboard-dev", "us-east-1")
+    )
     prod_acknowledged = _acknowledged(prod)
-    assert sorted(prod_acknowledged) == [
-        "leaderboard-prod/SubmitScore/Role:AwsSolutions::AwsSolutions-IAM5[Resource::*]",
-        "leaderboard-prod/SubmitScore/StateMachine:AwsSolutions::AwsSolutions-SF1",
-    ]
-    assert all(len(reason) > 40 for reason in prod_acknowledged.values())
+    assert sorted(prod_acknowledged) == sorted(
+        [f"leaderboard-prod/{w}/{iam5}" for w in workflows]
+        + [f"leaderboard-prod/{w}/StateMachine:AwsSolutions::AwsSolutions-SF1" for w in workflows]
+        + _stage_wide("leaderboard-prod", "ap-northeast-1")
+    )
+    for reason in (*dev_acknowledged.values(), *prod_acknowledged.values()):
+        assert len(reason) > 40
 
 
 def test_a_non_compliant_resource_fails_synthesis(tmp_path: Path) -> None:

@@ -30,8 +30,27 @@ def _only(stage: SynthesizedStage, resource_type: str) -> dict[str, Any]:
     return cast(dict[str, Any], next(iter(resources.values())))
 
 
+def _resource(stage: SynthesizedStage, construct: IConstruct) -> dict[str, Any]:
+    """The template resource of one L2 construct (the stack holds a machine per workflow)."""
+    return cast(
+        dict[str, Any], stage.template_json["Resources"][_logical_id(stage.stack, construct)]
+    )
+
+
 def _submit_score(stage: SynthesizedStage) -> dict[str, Any]:
-    return cast(dict[str, Any], _only(stage, "AWS::StepFunctions::StateMachine")["Properties"])
+    return _resource(stage, stage.stack.workflows["submit-score"].state_machine)["Properties"]
+
+
+def _submit_score_log_group(stage: SynthesizedStage) -> dict[str, Any]:
+    return _resource(stage, stage.stack.workflows["submit-score"].log_group)
+
+
+def _submit_score_policy(stage: SynthesizedStage) -> dict[str, Any]:
+    """The one policy attached to submit-score's role."""
+    role_ref = {"Ref": _logical_id(stage.stack, stage.stack.workflows["submit-score"].role)}
+    policies = stage.template.find_resources("AWS::IAM::Policy")
+    (policy,) = [each for each in policies.values() if each["Properties"]["Roles"] == [role_ref]]
+    return cast(dict[str, Any], policy["Properties"])
 
 
 def test_connection_sends_the_stage_secret_as_authorization_header(dev: SynthesizedStage) -> None:
@@ -59,7 +78,7 @@ def test_feature_stage_names_carry_its_stage_and_reuse_the_ssm_stage_secret_and_
     state_machine = _submit_score(feature)
     assert state_machine["StateMachineName"] == "leaderboard-feat-abp-1734-submit-score"
     assert state_machine["DefinitionSubstitutions"]["CacheName"] == "leaderboard-dev"
-    log_group = _only(feature, "AWS::Logs::LogGroup")["Properties"]
+    log_group = _submit_score_log_group(feature)["Properties"]
     assert (
         log_group["LogGroupName"] == "/aws/vendedlogs/states/leaderboard-feat-abp-1734-submit-score"
     )
@@ -71,7 +90,7 @@ def test_every_named_resource_carries_the_stage(prod: SynthesizedStage) -> None:
         _only(prod, "AWS::Events::Connection")["Properties"]["Name"],
         _only(prod, "AWS::Events::EventBus")["Properties"]["Name"],
         _submit_score(prod)["StateMachineName"],
-        _only(prod, "AWS::Logs::LogGroup")["Properties"]["LogGroupName"],
+        _submit_score_log_group(prod)["Properties"]["LogGroupName"],
     ]
     assert all(re.search(r"(^|/)leaderboard-prod(-|$)", name) for name in names), names
     assert prod.stack.stack_name == "leaderboard-prod"
@@ -94,7 +113,7 @@ def test_definition_is_the_asl_file_with_every_placeholder_substituted(
     placeholders = set(re.findall(r"\$\{([A-Za-z0-9_]+)\}", source))
     substitutions = state_machine["DefinitionSubstitutions"]
     assert placeholders <= set(substitutions)
-    assert substitutions["MomentoSortedSetEndpoint"] == DEV_ENDPOINT
+    assert substitutions["MomentoSortedSetEndpoint"] == _bridge_url(dev)
     assert substitutions["MomentoEndpoint"] == DEV_ENDPOINT
     assert substitutions["CacheName"] == "leaderboard-dev"
     connection_id = _logical_id(dev.stack, dev.stack.momento_connection)
@@ -108,7 +127,8 @@ def test_definition_is_the_asl_file_with_every_placeholder_substituted(
 def test_momento_endpoint_defaults_to_the_cell_of_the_stack_region(prod: SynthesizedStage) -> None:
     substitutions = _submit_score(prod)["DefinitionSubstitutions"]
     assert substitutions["MomentoEndpoint"] == TOKYO_ENDPOINT
-    assert substitutions["MomentoSortedSetEndpoint"] == TOKYO_ENDPOINT
+    # Momento's HTTP API has no sorted-set routes: by default the stage's bridge serves them.
+    assert substitutions["MomentoSortedSetEndpoint"] == _bridge_url(prod)
 
 
 def test_sorted_set_endpoint_context_overrides_the_momento_endpoint(
@@ -123,7 +143,7 @@ def test_outside_prod_logs_all_events_with_execution_data(dev: SynthesizedStage)
     logging = _submit_score(dev)["LoggingConfiguration"]
     assert logging["Level"] == "ALL"
     assert logging["IncludeExecutionData"] is True
-    log_group = _only(dev, "AWS::Logs::LogGroup")
+    log_group = _submit_score_log_group(dev)
     assert log_group["Properties"]["RetentionInDays"] == 7
     assert log_group["DeletionPolicy"] == "Delete"
 
@@ -132,7 +152,7 @@ def test_prod_logs_errors_only_without_execution_data(prod: SynthesizedStage) ->
     logging = _submit_score(prod)["LoggingConfiguration"]
     assert logging["Level"] == "ERROR"
     assert logging["IncludeExecutionData"] is False
-    log_group = _only(prod, "AWS::Logs::LogGroup")
+    log_group = _submit_score_log_group(prod)
     assert log_group["Properties"]["RetentionInDays"] == 365
     assert log_group["DeletionPolicy"] == "Retain"
     assert logging["Destinations"] == [
@@ -149,11 +169,30 @@ def test_prod_logs_errors_only_without_execution_data(prod: SynthesizedStage) ->
     ]
 
 
-def _expected_statements(stage: SynthesizedStage, sorted_set_endpoint: str) -> list[dict[str, Any]]:
+def _bridge_url(stage: SynthesizedStage) -> dict[str, Any]:
+    """`https://` + the host of the stage's bridge function URL (no trailing slash)."""
+    assert stage.stack.bridge is not None
+    url_id = _logical_id(stage.stack, stage.stack.bridge.function_url)
+    url = {"Fn::GetAtt": [url_id, "FunctionUrl"]}
+    return {"Fn::Join": ["", ["https://", {"Fn::Select": [2, {"Fn::Split": ["/", url]}]}]]}
+
+
+def _under(endpoint: str | dict[str, Any], suffix: str) -> str | dict[str, Any]:
+    """`endpoint + suffix` as CloudFormation renders it: a string, or the join extended."""
+    if isinstance(endpoint, str):
+        return endpoint + suffix
+    parts = endpoint["Fn::Join"][1]
+    return {"Fn::Join": ["", [*parts, suffix]]}
+
+
+def _expected_statements(
+    stage: SynthesizedStage, sorted_set_endpoint: str | dict[str, Any]
+) -> list[dict[str, Any]]:
     stack = stage.stack
     connection_id = _logical_id(stack, stack.momento_connection)
     cache_name = _submit_score(stage)["DefinitionSubstitutions"]["CacheName"]
-    sorted_sets = f"{sorted_set_endpoint}/sortedset/{cache_name}"
+    sorted_sets = _under(sorted_set_endpoint, f"/sortedset/{cache_name}")
+    sorted_sets_below = _under(sorted_set_endpoint, f"/sortedset/{cache_name}/*")
     own_arn = {
         "Fn::Join": [
             "",
@@ -169,7 +208,7 @@ def _expected_statements(stage: SynthesizedStage, sorted_set_endpoint: str) -> l
     return [
         {
             "Action": "states:InvokeHTTPEndpoint",
-            "Condition": {"StringLike": {"states:HTTPEndpoint": [sorted_sets, f"{sorted_sets}/*"]}},
+            "Condition": {"StringLike": {"states:HTTPEndpoint": [sorted_sets, sorted_sets_below]}},
             "Effect": "Allow",
             "Resource": own_arn,
         },
@@ -217,7 +256,7 @@ def _expected_statements(stage: SynthesizedStage, sorted_set_endpoint: str) -> l
 
 def test_role_holds_exactly_the_statements_the_workflow_needs(dev: SynthesizedStage) -> None:
     role_id = _logical_id(dev.stack, dev.stack.workflows["submit-score"].role)
-    role = _only(dev, "AWS::IAM::Role")["Properties"]
+    role = _resource(dev, dev.stack.workflows["submit-score"].role)["Properties"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
         {
             "Action": "sts:AssumeRole",
@@ -227,14 +266,13 @@ def test_role_holds_exactly_the_statements_the_workflow_needs(dev: SynthesizedSt
     ]
     assert "ManagedPolicyArns" not in role
     assert "Policies" not in role
-    policy = _only(dev, "AWS::IAM::Policy")["Properties"]
-    assert policy["Roles"] == [{"Ref": role_id}]
-    assert policy["PolicyDocument"]["Statement"] == _expected_statements(dev, DEV_ENDPOINT)
+    policy = _submit_score_policy(dev)
+    assert policy["PolicyDocument"]["Statement"] == _expected_statements(dev, _bridge_url(dev))
     assert _submit_score(dev)["RoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
 
 
 def test_http_permission_follows_the_sorted_set_endpoint(feature: SynthesizedStage) -> None:
-    policy = _only(feature, "AWS::IAM::Policy")["Properties"]
+    policy = _submit_score_policy(feature)
     assert policy["PolicyDocument"]["Statement"] == _expected_statements(
         feature, "https://sorted-sets.example.com"
     )

@@ -1,0 +1,238 @@
+"""close-period through the local runtime: a whole day, late submissions, re-runs, big boards."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from leaderboard.local.history import parse_history
+from leaderboard.local.stack import LocalStack
+from leaderboard.periods import period_bounds, period_of
+from tests.periods.conftest import Momento, Workflows, archive, board_name, iso, period_rule
+
+
+def _events_for(stack: LocalStack, board: str, *, wait_seconds: float = 2) -> list[dict[str, Any]]:
+    return [
+        event
+        for event in stack.received_events(wait_seconds=wait_seconds)
+        if event["detail-type"] == "PeriodClosed" and event["detail"]["leaderboard"] == board
+    ]
+
+
+def _start_of_a_fresh_period(stack: LocalStack, board: str) -> datetime:
+    """Moves the clock to one minute into the board's next period and returns its start."""
+    rule = period_rule(board)
+    _, start = period_bounds(rule, period_of(rule, stack.clock.now()))
+    stack.clock.advance_to(start + timedelta(minutes=1))
+    return start
+
+
+def _past_period_key(stack: LocalStack, board: str, days_ago: int = 3) -> str:
+    return period_of(period_rule(board), stack.clock.now() - timedelta(days=days_ago))
+
+
+def test_a_full_day_submissions_close_archive_event_reset_and_rerun(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    board = board_name("tokyo-")
+    start = _start_of_a_fresh_period(stack, board)
+    day = period_of(period_rule(board), start)
+    scores = {"ann": 10.0, "bob": 30.0, "cat": 20.0, "dan": 5.0, "eve": 30.0}
+    for name, score in scores.items():
+        result = workflows.submit({"leaderboard": board, "name": name, "score": score})
+        assert result["status"] == "SUCCEEDED", result
+        assert json.loads(result["output"])["period"] == day
+    final_board = momento.members(f"{board}#{day}")
+    assert final_board is not None and len(final_board) == 5
+
+    # The day ends: past the boundary and the settle time.
+    _, end = period_bounds(period_rule(board), day)
+    stack.clock.advance_to(end + timedelta(minutes=2))
+    late = workflows.submit(
+        {
+            "leaderboard": board,
+            "name": "zed",
+            "score": 99,
+            "occurredAt": iso(end - timedelta(seconds=1)),
+        }
+    )
+    assert (late["status"], late["error"]) == ("FAILED", "Leaderboard.PeriodClosed")
+    assert day in late["cause"]
+    assert momento.members(f"{board}#{day}") == final_board  # nothing written
+
+    closed = workflows.close({"leaderboard": board})  # default: the period that just ended
+    assert closed["status"] == "SUCCEEDED", closed
+    output = json.loads(closed["output"])
+    top = [{"name": n, "score": s, "rank": r} for r, (n, s) in enumerate(final_board[:3])]
+    location = f"s3://{stack.archive_bucket}/{board}/{day}.json"
+    assert output == {
+        "leaderboard": board,
+        "period": day,
+        "size": 5,
+        "top": top,
+        "archive": location,
+    }
+    document = archive(stack, location)
+    assert [(n, s) for n, s in document["members"]] == final_board
+    assert (document["size"], document["order"], document["timezone"]) == (5, "desc", "Asia/Tokyo")
+    events = _events_for(stack, board)
+    assert len(events) == 1
+    assert events[0]["detail"] | {"executionArn": None} == output | {"executionArn": None}
+    assert events[0]["detail"]["executionArn"].endswith(f":{board}-{day}")
+    assert momento.members(f"{board}#{day}") is None  # the board is reset
+
+    # Re-runs: another unnamed run, and one naming the period, answer the same; no new event.
+    again = workflows.close({"leaderboard": board, "period": day})
+    assert again["status"] == "SUCCEEDED", again
+    assert json.loads(again["output"]) == output
+    assert archive(stack, location) == document
+    assert _events_for(stack, board, wait_seconds=1) == []
+
+
+def test_a_close_that_finds_its_archive_but_no_board_answers_from_the_archive(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    """What a redriven close sees when an earlier attempt archived and reset the board: it
+    answers from the archive, without a second event and without overwriting it."""
+    board = board_name("tokyo-")
+    day = _past_period_key(stack, board)
+    earlier = {
+        "leaderboard": board,
+        "period": day,
+        "timezone": "Asia/Tokyo",
+        "cutoverHour": 0,
+        "order": "desc",
+        "size": 2,
+        "columns": ["name", "score"],
+        "members": [["bob", 2.0], ["ann", 1.0]],
+    }
+    top = [{"name": "bob", "score": 2.0, "rank": 0}, {"name": "ann", "score": 1.0, "rank": 1}]
+    # As close-period writes it: the document, with its size and top 3 in the metadata.
+    stack.client("s3").put_object(
+        Bucket=stack.archive_bucket,
+        Key=f"{board}/{day}.json",
+        Body=json.dumps(earlier),
+        Metadata={"size": "2", "top": json.dumps(top)},
+    )
+    assert momento.members(f"{board}#{day}") is None
+    closed = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}")
+    assert closed["status"] == "SUCCEEDED", closed
+    assert json.loads(closed["output"]) == {
+        "leaderboard": board,
+        "period": day,
+        "size": 2,
+        "top": top,
+        "archive": f"s3://{stack.archive_bucket}/{board}/{day}.json",
+    }
+    assert archive(stack, json.loads(closed["output"])["archive"]) == earlier
+    assert _events_for(stack, board, wait_seconds=1) == []
+
+
+def test_a_period_without_submissions_closes_with_an_empty_archive(
+    stack: LocalStack, workflows: Workflows
+) -> None:
+    board = board_name("tokyo-")
+    day = _past_period_key(stack, board)
+    closed = workflows.close({"leaderboard": board, "period": day})
+    assert closed["status"] == "SUCCEEDED", closed
+    output = json.loads(closed["output"])
+    assert (output["size"], output["top"]) == (0, [])
+    assert archive(stack, output["archive"])["members"] == []
+
+
+def test_an_ascending_board_is_archived_lowest_first(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    board = board_name("asc-tokyo-")
+    day = _past_period_key(stack, board)
+    momento.seed(f"{board}#{day}", {"slow": 90.5, "fast": 61.2, "mid": 75.0})
+    closed = workflows.close({"leaderboard": board, "period": day})
+    assert closed["status"] == "SUCCEEDED", closed
+    document = archive(stack, json.loads(closed["output"])["archive"])
+    assert document["members"] == [["fast", 61.2], ["mid", 75.0], ["slow", 90.5]]
+
+
+def test_five_thousand_members_close_in_pages_with_a_complete_archive(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    board = board_name("tokyo-")
+    day = _past_period_key(stack, board)
+    key = f"{board}#{day}"
+    elements = {f"player-{index:05d}": float((index * 7919) % 10007) for index in range(5000)}
+    names = list(elements)
+    for first in range(0, len(names), 1000):
+        momento.seed(key, {name: elements[name] for name in names[first : first + 1000]})
+    expected = momento.members(key)
+    assert expected is not None and len(expected) == 5000
+
+    closed = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}")
+    assert closed["status"] == "SUCCEEDED", closed
+    document = archive(stack, json.loads(closed["output"])["archive"])
+    assert document["size"] == 5000
+    assert [(name, score) for name, score in document["members"]] == expected
+    history = parse_history(
+        workflows.sfn.get_execution_history(executionArn=closed["executionArn"], maxResults=1000)[
+            "events"
+        ]
+    )
+    fetches = [run for run in history.runs if run.name == "FetchPage"]
+    assert len(fetches) == 6  # five full pages of 1,000, then the short page that ends the loop
+    assert momento.members(key) is None
+
+
+def test_an_archive_over_the_limit_fails_before_touching_anything(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    board = board_name("tokyo-")
+    day = _past_period_key(stack, board)
+    key = f"{board}#{day}"
+    momento.seed(key, {f"{index:04d}-" + "x" * 120: float(index) for index in range(2000)})
+    handed_over = workflows.close({"leaderboard": board, "period": day})
+    assert (handed_over["status"], handed_over["error"]) == ("FAILED", "Leaderboard.CloseFailed")
+    assert "Leaderboard.ArchiveTooLarge" in handed_over["cause"]
+    named = f"{stack.state_machine_arn('close-period')}:{board}-{day}".replace(
+        ":stateMachine:", ":execution:"
+    )
+    closed = workflows.wait(named)
+    assert (closed["status"], closed["error"]) == ("FAILED", "Leaderboard.ArchiveTooLarge")
+    members = momento.members(key)
+    assert members is not None and len(members) == 2000
+    s3 = stack.client("s3")
+    with pytest.raises(s3.exceptions.NoSuchKey):
+        s3.get_object(Bucket=stack.archive_bucket, Key=f"{board}/{day}.json")
+
+
+@pytest.mark.parametrize(
+    ("request_", "cause"),
+    [
+        ({}, "leaderboard: is required"),
+        ({"leaderboard": "tokyo-x", "colour": "red"}, "colour: unknown field"),
+        ({"leaderboard": "tokyo-x", "period": "yesterday"}, "period: must be a period key"),
+        ({"leaderboard": "tokyo-x", "period": "2026-W47"}, "period: 2026-W47 is not a daily"),
+        ({"leaderboard": "tokyo-x", "asOf": "2026-11-22"}, "asOf: must be an ISO-8601"),
+        ({"leaderboard": "alltime-x"}, "leaderboard: alltime-x has no periods"),
+        ({"leaderboard": "tokyo-x", "period": "9999-01-01"}, "period: 9999-01-01 has not ended"),
+    ],
+)
+def test_bad_close_requests_fail_naming_the_field(
+    workflows: Workflows, request_: dict[str, Any], cause: str
+) -> None:
+    result = workflows.close(request_)
+    assert (result["status"], result["error"]) == ("FAILED", "Leaderboard.ValidationError")
+    assert cause in result["cause"]
+
+
+def test_a_submission_from_the_future_is_rejected(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    board = board_name("tokyo-")
+    ahead = stack.clock.now() + timedelta(minutes=5)
+    result = workflows.submit(
+        {"leaderboard": board, "name": "ann", "score": 1, "occurredAt": iso(ahead)}
+    )
+    assert (result["status"], result["error"]) == ("FAILED", "Leaderboard.ValidationError")
+    assert "occurredAt: is in the future" in result["cause"]
+    assert momento.members(f"{board}#{period_of(period_rule(board), ahead)}") is None
