@@ -2,8 +2,10 @@
 
     python -m bench.stepfunctions_runtime [--iterations 200] [--concurrent-seconds 5]
 
-Each side runs in its own process with its own moto server on a free loopback port, and
-every execution goes through boto3 ``StartSyncExecution`` over HTTP, as a backend would.
+Each side runs in its own process with its own server on a free loopback port (stock:
+moto's ``ThreadedMotoServer``; ours: the local runtime's ``AwsEndpoint``), and every
+execution goes through boto3 ``StartSyncExecution`` over HTTP, as a backend would. The
+product's own workflow through the whole local stack is ``python -m bench.submit_score``.
 
 Machines:
 - A: 7 states, JSONata, a 4-branch Parallel of Pass states. Stock moto cannot evaluate
@@ -38,6 +40,7 @@ from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.parser.asl.jsonata import validations
 
 from leaderboard.local.stepfunctions import sync_execution
+from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
 from leaderboard.local.stepfunctions.extensions import install_extensions
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
@@ -280,13 +283,17 @@ def concurrent_rate(
 
 
 def run_side(side: str, iterations: int, concurrent_seconds: float) -> dict[str, Any]:
+    server: AwsEndpoint | ThreadedMotoServer
     if side == "ours":
         install_extensions()
+        server = AwsEndpoint(port=0)
+        server.start()
+        host, port = "127.0.0.1", server.port
     else:
         install_stock_side()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
 
     def client(service: str) -> Any:
         return boto3.client(

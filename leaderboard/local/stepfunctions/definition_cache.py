@@ -5,7 +5,9 @@ again on every create/update. The evaluation components it builds keep no per-ex
 state (all of that lives in the ``Environment``), so one parsed program serves every
 execution of the same definition text, which is what a state machine version is.
 Likewise moto hands every ResultPath and JSONPath to jsonpath-ng's ``parse``, which builds a
-fresh yacc parser each call (about 1 ms); parsed paths are immutable and shared here.
+fresh yacc parser each call (about 1 ms); parsed paths are immutable and shared here. That
+includes EventBridge's target input paths, which moto parses on every ``PutEvents`` by
+importing ``jsonpath_ng.ext.parse`` at call time, so the cached parser replaces that name too.
 """
 
 import functools
@@ -36,6 +38,7 @@ _THREAD_LIST_USERS: Final = (
 )
 
 _uncached_parse = AmazonStateLanguageParser.parse
+_uncached_extended_json_path_parse = jsonpath_ng.ext.parse  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=_DEFINITION_CACHE_SIZE)
@@ -51,7 +54,7 @@ def _parse_json_path(path: str) -> Any:
 
 @functools.lru_cache(maxsize=_DEFINITION_CACHE_SIZE * 16)
 def _parse_extended_json_path(path: str) -> Any:
-    return jsonpath_ng.ext.parse(path)  # type: ignore[attr-defined]
+    return _uncached_extended_json_path_parse(path)
 
 
 def _stable_heap_key(self: object) -> str:
@@ -72,6 +75,7 @@ def install() -> None:
     replace_attribute(AmazonStateLanguageParser, "parse", staticmethod(parse_definition))
     replace_attribute(result_path, "parse", _parse_json_path)
     replace_attribute(json_path, "parse", _parse_extended_json_path)
+    replace_attribute(jsonpath_ng.ext, "parse", _parse_extended_json_path)
     replace_attribute(eval_component.EvalComponent, "heap_key", property(_stable_heap_key))
     discarding = _DiscardingList()
     replace_attribute(parser_utils, "TMP_THREADS", discarding)

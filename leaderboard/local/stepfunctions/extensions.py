@@ -4,11 +4,15 @@ Call ``install_extensions()`` once before starting moto's server (or inside ``mo
 further calls do nothing. What it installs, one module each:
 
 - ``definition_cache``: definitions parsed once per version; no leaked thread list.
+- ``inline_execution``: no thread per program or state unless a timeout needs one.
 - ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
+- ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
+- ``server_dispatch``: moto's per-request routing lookups computed once (installed last: it
+  memoizes the URL patterns the other extensions add).
 """
 
 import threading
@@ -19,8 +23,11 @@ from leaderboard.local.stepfunctions import (
     definition_cache,
     error_names,
     http_task,
+    inline_execution,
     jsonata_eval,
+    server_dispatch,
     service_clients,
+    sqs_clock,
     sync_execution,
 )
 
@@ -37,9 +44,12 @@ def install_extensions() -> None:
         # moto's switch from recording executions to running them (server and decorator mode).
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
         definition_cache.install()
+        inline_execution.install()
         jsonata_eval.install()
         error_names.install()
         http_task.install()
         service_clients.install()
         sync_execution.install()
+        sqs_clock.install()
+        server_dispatch.install()
         _installed = True

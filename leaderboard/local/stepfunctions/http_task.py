@@ -6,10 +6,16 @@ parameters; on a key present in both, the connection's value wins. A JSON respon
 arrives parsed; a non-2xx status fails the task with ``States.Http.StatusCode.<code>``;
 network trouble fails it with ``States.Http.Socket``. Credentials never enter the history:
 they are added only to the outgoing request, and scrubbed from any failure cause.
+
+A state's ``TimeoutSeconds`` bounds the call itself (the socket gives up at the state's
+deadline and the state fails with ``States.Timeout``), so the task runs in the execution's
+own thread instead of the thread moto would start to watch the clock.
 """
 
+import contextvars
 import http
 import json
+import time
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any, Final
@@ -30,6 +36,10 @@ from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
     StatesErrorNameType,
 )
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import (
+    EvalTimeoutError,
+    TimeoutSeconds,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import state_task_factory
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service,
@@ -37,6 +47,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from leaderboard.local.stepfunctions.http_connection import ConnectionAuth, resolve_connection
+from leaderboard.local.stepfunctions.inline_execution import evaluate_in_caller_thread
 from leaderboard.local.stepfunctions.patching import replace_attribute
 from leaderboard.local.stepfunctions.url_encoding import url_encode
 
@@ -61,6 +72,10 @@ _RUNTIME_ERROR: Final = "States.Runtime"
 # One keep-alive pool for every execution: connection setup dominates small local calls.
 _pool = urllib3.PoolManager(num_pools=64, maxsize=32, retries=False)
 _timeout_seconds = _AWS_TIMEOUT_SECONDS
+# The monotonic time at which the running state's TimeoutSeconds expires, if it has one.
+_state_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "http_task_state_deadline", default=None
+)
 
 
 def set_timeout_seconds(seconds: float) -> None:
@@ -181,6 +196,17 @@ def _status_text(status: int, reason: str | None) -> str:
         return reason or ""
 
 
+def _call_timeout() -> tuple[float, bool]:
+    """Seconds the call may take, and whether the state's deadline (not AWS's cap) sets them."""
+    deadline = _state_deadline.get()
+    if deadline is None:
+        return _timeout_seconds, False
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise EvalTimeoutError()
+    return min(remaining, _timeout_seconds), remaining < _timeout_seconds
+
+
 def invoke(parameters: Mapping[str, Any], region: str) -> dict[str, Any]:
     """Perform one HTTP Task call; the task result, or HttpTaskError as AWS would fail it."""
     endpoint = _checked_endpoint(_require_text(parameters, "ApiEndpoint"))
@@ -198,15 +224,22 @@ def invoke(parameters: Mapping[str, Any], region: str) -> dict[str, Any]:
     headers = _merged_headers(_text_map(parameters.get("Headers"), "Headers"), auth)
     body = _encoded_body(parameters, method, auth, headers)
     query = {**_text_map(parameters.get("QueryParameters"), "QueryParameters"), **auth.query}
+    timeout, state_limited = _call_timeout()
     try:
         response = _pool.request(
             method,
             _url(endpoint, query),
             body=body,
             headers=headers,
-            timeout=_timeout_seconds,
+            timeout=urllib3.Timeout(total=timeout),
             redirect=False,
         )
+    except (urllib3.exceptions.TimeoutError, TimeoutError) as error:
+        if state_limited:  # the state's TimeoutSeconds ran out, not AWS's limit per call
+            raise EvalTimeoutError() from error
+        raise HttpTaskError(
+            _SOCKET_ERROR, auth.scrub(f"{type(error).__name__}: {error}")
+        ) from error
     except (urllib3.exceptions.HTTPError, OSError) as error:
         raise HttpTaskError(
             _SOCKET_ERROR, auth.scrub(f"{type(error).__name__}: {error}")
@@ -234,6 +267,17 @@ class StateTaskServiceHttp(state_task_service.StateTaskService):
 
     def _get_supported_parameters(self) -> set[str] | None:
         return set(_PARAMETERS) if self.resource.api_action.lower() == "invoke" else None
+
+    def _evaluate_with_timeout(self, env: Any) -> None:
+        timeout = self.timeout
+        if not isinstance(timeout, TimeoutSeconds):  # computed at run time: moto's watch thread
+            super()._evaluate_with_timeout(env)
+            return
+        token = _state_deadline.set(time.monotonic() + timeout.timeout_seconds)
+        try:
+            evaluate_in_caller_thread(self, env)
+        finally:
+            _state_deadline.reset(token)
 
     def _eval_service_task(
         self,

@@ -4,7 +4,7 @@ Stock moto builds a fresh boto3 client per task (tens of milliseconds) and, outs
 decorator, points it at ``localhost:$MOTO_PORT``, or at real AWS when that is not set.
 Here every integration gets a cached client whose requests are answered in-process by
 moto's own dispatcher (the same one ``mock_aws`` uses), and ``lambda`` gets the local
-handler registry.
+handler registry and ``events`` sends ``PutEvents`` straight to the backend.
 """
 
 import importlib
@@ -19,6 +19,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
     state_task_service_aws_sdk,
 )
 
+from leaderboard.local.stepfunctions.events_client import LocalEventsClient
 from leaderboard.local.stepfunctions.lambda_task import LocalLambdaClient
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
@@ -73,6 +74,14 @@ def _in_process_client(region: str, service: str) -> BaseClient:
     return client
 
 
+def _local_client(region: str, service: str) -> Any:
+    if service == "lambda":
+        return LocalLambdaClient(region)
+    if service == "events":
+        return LocalEventsClient(region, fallback=_in_process_client(region, service))
+    return _in_process_client(region, service)
+
+
 def client_for(region: str, service: str, state_credentials: Any = None) -> Any:
     """Drop-in for moto's ``boto_client_for``: a cached client served in-process."""
     key = (region, service)
@@ -81,11 +90,7 @@ def client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         with _clients_lock:
             client = _clients.get(key)
             if client is None:
-                client = (
-                    LocalLambdaClient(region)
-                    if service == "lambda"
-                    else _in_process_client(region, service)
-                )
+                client = _local_client(region, service)
                 _clients[key] = client
     return client
 
