@@ -1,14 +1,18 @@
 """`make demo`: the product in one minute, on the embedded local stack.
 
-Starts the local stack on free ports, has simulated players submit scores through the backend
-client (the real state machine, calling the local Momento server over HTTP), prints the
-standings, one execution's trace and the events the bus delivered, then shuts everything down.
+Starts the local stack on free ports and tells three boards' stories through the backend
+client (the real state machines, calling the local Momento server over HTTP): an all-time
+high-score board, a lap-time board where lower is better and a player's best lap counts, and a
+daily step board that the scheduled close archives and resets. Prints the standings, one
+execution's trace and the events the bus delivered, then shuts everything down.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
+from datetime import timedelta
 
 import boto3
 from rich.console import Console
@@ -21,8 +25,10 @@ from leaderboard.local.stepfunctions.endpoint import FAKE_CREDENTIALS, REGION
 from leaderboard.local.trace import render_timeline
 
 PLAYERS = ("mario", "luigi", "peach", "toad", "yoshi", "bowser", "daisy", "wario")
-HIGH_SCORE_BOARD = "arcade-all-time"
-SUBMISSIONS_PER_PLAYER = 3
+HIGH_SCORE_BOARD = "arcade-all-time"  # default rules: higher is better, latest replaces
+LAP_TIME_BOARD = "mario-kart-lap-times"  # boards.json: lower is better, best lap kept
+STEP_BOARD = "steps"  # boards.json: one board per day in Asia/Tokyo
+ROUNDS = 3
 
 
 def standings_table(title: str, rows: Sequence[RankedMember]) -> Table:
@@ -35,20 +41,31 @@ def standings_table(title: str, rows: Sequence[RankedMember]) -> Table:
     return table
 
 
-def play(client: LeaderboardClient, console: Console, seed: int) -> list[SubmitScoreResult]:
-    """Every player submits a few scores; the latest score replaces the previous one."""
-    rng = random.Random(seed)  # noqa: S311 - a repeatable story, not a secret
-    submissions = [(player, rng.randrange(100, 10_000)) for player in PLAYERS] * (
-        SUBMISSIONS_PER_PLAYER
-    )
-    rng.shuffle(submissions)
+def play(
+    client: LeaderboardClient,
+    console: Console,
+    submissions: Sequence[tuple[str, str, float]],
+) -> list[SubmitScoreResult]:
+    """Submits (board, player, score) in order, with a progress bar."""
     results = []
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("players submitting scores", total=len(submissions))
-        for player, score in submissions:
-            results.append(client.submit_score(HIGH_SCORE_BOARD, player, score))
+        task = progress.add_task("players submitting", total=len(submissions))
+        for board, player, score in submissions:
+            results.append(client.submit_score(board, player, score))
             progress.advance(task)
     return results
+
+
+def simulated_submissions(seed: int) -> list[tuple[str, str, float]]:
+    rng = random.Random(seed)  # noqa: S311 - a repeatable story, not a secret
+    rounds: list[tuple[str, str, float]] = []
+    for _ in range(ROUNDS):
+        for player in PLAYERS:
+            rounds.append((HIGH_SCORE_BOARD, player, rng.randrange(100, 10_000)))
+            rounds.append((LAP_TIME_BOARD, player, round(rng.uniform(58.0, 75.0), 3)))
+            rounds.append((STEP_BOARD, player, rng.randrange(2_000, 15_000)))
+    rng.shuffle(rounds)
+    return rounds
 
 
 def main(seed: int = 7) -> None:
@@ -63,22 +80,43 @@ def main(seed: int = 7) -> None:
         client = LeaderboardClient(
             stage=stack.stage, session=session, endpoint_url=stack.endpoint_url
         )
-        results = play(client, console, seed)
+        results = play(client, console, simulated_submissions(seed))
+        console.print(f"{len(results)} submissions through the submit-score state machine")
+
+        high_scores = client.get_leaderboard(HIGH_SCORE_BOARD, view="top", limit=5)
+        console.print(standings_table(f"{HIGH_SCORE_BOARD}: top 5", high_scores.entries))
+        laps = client.get_leaderboard(
+            LAP_TIME_BOARD, view="top_and_around_me", name="yoshi", limit=1
+        )
+        console.print(
+            standings_table(f"{LAP_TIME_BOARD}: the leader and yoshi's neighbours", laps.entries)
+        )
+        standing = client.get_standing(STEP_BOARD, "peach")
+        console.print(f"peach's steps today: {standing.score:g}, rank {standing.rank}")
+
         last = results[-1]
-        console.print(
-            f"{len(results)} submissions through {client.state_machine_arn('submit-score')}"
-        )
-        console.print(standings_table(f"{HIGH_SCORE_BOARD}: top {len(last.top)}", last.top))
-        console.print(
-            f"last submission: {last.name} scored {last.score:g} -> rank {last.rank} of {last.size}"
-        )
         history = stack.client("stepfunctions").get_execution_history(
             executionArn=last.execution_arn, maxResults=1000
         )["events"]
-        console.print(render_timeline(history, title="trace of the last submission"))
+        console.print(render_timeline(history, title=f"trace: {last.name} on {last.leaderboard}"))
+
+        today = next(result.period for result in results if result.leaderboard == STEP_BOARD)
+        assert today is not None
+        closes_at = stack.scheduler.next_due(STEP_BOARD)
+        console.print(
+            f"moving the local clock past the close of {STEP_BOARD} {today} ({closes_at})"
+        )
+        stack.clock.advance_to(closes_at + timedelta(minutes=2))
+        closed = client.close_period(STEP_BOARD, today)
+        console.print(standings_table(f"{STEP_BOARD} {today}: final top 3", closed.top))
+        console.print(f"{closed.size} members archived at {closed.archive}")
+        after = client.get_leaderboard(STEP_BOARD, period=today)
+        console.print(f"{STEP_BOARD} {today} after the close: {len(after.entries)} members")
+
         events = stack.received_events(wait_seconds=1.0)
-        console.print(f"{len(events)} ScoreSubmitted events delivered by the bus; the last one:")
-        console.print_json(data=events[-1]["detail"] if events else {})
+        kinds = sorted({event["detail-type"] for event in events})
+        console.print(f"{len(events)} events delivered by the bus ({', '.join(kinds)}); the last:")
+        console.print_json(json.dumps(events[-1]["detail"]) if events else "{}")
         console.print("stopping the local stack")
     console.print("[green]done[/]: nothing left running.")
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
+from uuid import uuid4
 
 import boto3
 from botocore.config import Config
@@ -79,6 +80,9 @@ class LeaderboardClient:
         region_name: str | None = None,
         standard_wait_seconds: float = 300.0,
     ) -> None:
+        """`session`, `endpoint_url` and `region_name` default to boto3's usual sources
+        (environment, profile); `region_name` spares a process that talks to one region from
+        configuring it. `standard_wait_seconds` bounds how long a STANDARD run is awaited."""
         self.stage = stage
         self._sfn = _stepfunctions_client(session or boto3.Session(), endpoint_url, region_name)
         self._standard_wait_seconds = standard_wait_seconds
@@ -111,6 +115,7 @@ class LeaderboardClient:
         """Score and rank of one member (both None when the member is not on the board)."""
         validation.check_leaderboard(leaderboard)
         validation.check_name(name)
+        validation.check_period(period)
         request = _without_none({"leaderboard": leaderboard, "name": name, "period": period})
         output, _ = self._run_express("get-standing", request)
         score, rank = output.get("score"), output.get("rank")
@@ -138,6 +143,7 @@ class LeaderboardClient:
         validation.check_rank("startRank", start_rank)
         validation.check_rank("endRank", end_rank)
         validation.check_limit(limit)
+        validation.check_period(period)
         validation.check_view(view, name)
         if name is not None:
             validation.check_name(name)
@@ -164,6 +170,7 @@ class LeaderboardClient:
         run when the period is given.
         """
         validation.check_leaderboard(leaderboard)
+        validation.check_period(period)
         request = _without_none({"leaderboard": leaderboard, "period": period})
         name = None if period is None else close_period_execution_name(leaderboard, period)
         output, execution_arn = self._run_standard("close-period", request, name)
@@ -197,9 +204,8 @@ class LeaderboardClient:
         self, workflow: str, request: Mapping[str, Any], name: str | None
     ) -> tuple[dict[str, Any], str]:
         arn = self.state_machine_arn(workflow)
-        start: dict[str, Any] = {"stateMachineArn": arn, "input": json.dumps(request)}
-        if name is not None:
-            start["name"] = name
+        # Unnamed runs get a fresh name here, as AWS would pick one: some endpoints (moto) do not.
+        start = {"stateMachineArn": arn, "input": json.dumps(request), "name": name or str(uuid4())}
         try:
             execution_arn = self._sfn.start_execution(**start)["executionArn"]
         except ClientError as error:

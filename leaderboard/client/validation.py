@@ -15,6 +15,8 @@ LEADERBOARD_PATTERN: Final = re.compile(r"[A-Za-z0-9_.~-]{1,64}")
 NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9_.~-]{1,128}")
 SUBMISSION_ID_MAX_LENGTH: Final = 128
 VIEWS: Final = ("me", "top", "around_me", "top_and_around_me")
+# A day (2026-11-22), an ISO week (2026-W47) or a month (2026-11), as the workflows key periods.
+PERIOD_PATTERN: Final = re.compile(r"[0-9]{4}-(W[0-9]{2}|[0-9]{2}(-[0-9]{2})?)")
 MAX_RANK: Final = 2**31 - 1  # ranks and limits are 32-bit, as in Momento's API
 
 
@@ -61,6 +63,11 @@ def check_occurred_at(occurred_at: datetime | None) -> None:
 
 def _is_integer(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_period(period: str | None) -> None:
+    if period is not None and (not isinstance(period, str) or not PERIOD_PATTERN.fullmatch(period)):
+        raise _reject("period", "must be a period key such as 2026-11-22, 2026-W47 or 2026-11")
 
 
 def check_rank(field: str, rank: int | None) -> None:
