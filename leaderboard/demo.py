@@ -31,8 +31,8 @@ STEP_BOARD = "steps"  # boards.json: one board per day in Asia/Tokyo
 ROUNDS = 3
 
 
-def standings_table(title: str, rows: Sequence[RankedMember]) -> Table:
-    table = Table(title=title)
+def standings_table(rows: Sequence[RankedMember]) -> Table:
+    table = Table()
     table.add_column("rank", justify="right")
     table.add_column("player")
     table.add_column("score", justify="right")
@@ -84,13 +84,13 @@ def main(seed: int = 7) -> None:
         console.print(f"{len(results)} submissions through the submit-score state machine")
 
         high_scores = client.get_leaderboard(HIGH_SCORE_BOARD, view="top", limit=5)
-        console.print(standings_table(f"{HIGH_SCORE_BOARD}: top 5", high_scores.entries))
+        console.print(f"[bold]{HIGH_SCORE_BOARD}[/]: top 5")
+        console.print(standings_table(high_scores.entries))
         laps = client.get_leaderboard(
             LAP_TIME_BOARD, view="top_and_around_me", name="yoshi", limit=1
         )
-        console.print(
-            standings_table(f"{LAP_TIME_BOARD}: the leader and yoshi's neighbours", laps.entries)
-        )
+        console.print(f"[bold]{LAP_TIME_BOARD}[/]: the leader and yoshi's neighbours")
+        console.print(standings_table(laps.entries))
         standing = client.get_standing(STEP_BOARD, "peach")
         console.print(f"peach's steps today: {standing.score:g}, rank {standing.rank}")
 
@@ -108,7 +108,8 @@ def main(seed: int = 7) -> None:
         )
         stack.clock.advance_to(closes_at + timedelta(minutes=2))
         closed = client.close_period(STEP_BOARD, today)
-        console.print(standings_table(f"{STEP_BOARD} {today}: final top 3", closed.top))
+        console.print(f"[bold]{STEP_BOARD} {today}[/]: final top 3")
+        console.print(standings_table(closed.top))
         console.print(f"{closed.size} members archived at {closed.archive}")
         after = client.get_leaderboard(STEP_BOARD, period=today)
         console.print(f"{STEP_BOARD} {today} after the close: {len(after.entries)} members")
