@@ -9,14 +9,18 @@ moto's state is process-wide, so two stacks in one process need different stages
 stack removes what it created when it stops, so stacks can follow each other.
 """
 
+import dataclasses
 import json
 import math
 import re
 import secrets
 import threading
 from contextlib import ExitStack
+from datetime import timedelta
 from types import TracebackType
 from typing import Any, ClassVar, Final, Self, cast
+
+from momento import CacheClient, Configurations, CredentialProvider
 
 from leaderboard.definitions import (
     SERVICE,
@@ -77,6 +81,7 @@ class LocalStack:
         aws_port: int = AWS_ENDPOINT_PORT,
     ) -> None:
         check_loopback(host)
+        self._host = host
         if not STAGE_PATTERN.fullmatch(stage):
             raise ValueError(
                 f"stage: {stage!r} must be 1-32 lowercase letters, digits or hyphens, "
@@ -162,6 +167,13 @@ class LocalStack:
         )
         self._deployments.update({each.workflow.name: each for each in deployments})
         return deployments
+
+    def momento_client(self) -> CacheClient:
+        """The official SDK's client for the embedded server, holding the stack's key as a
+        Lambda or a backend would (the caller closes it)."""
+        local = CredentialProvider.for_momento_local(self._host, self.momento.grpc_port)
+        credentials = dataclasses.replace(local, auth_token=self._api_key)
+        return CacheClient.create(Configurations.Laptop.v1(), credentials, timedelta(seconds=60))
 
     def received_events(self, wait_seconds: float = 0) -> list[dict[str, Any]]:
         """Drains the queue the bus rule feeds: every event put on the bus, oldest first.

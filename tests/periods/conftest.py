@@ -13,17 +13,17 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import pytest
-from momento import CacheClient, Configurations, CredentialProvider
+from momento import CacheClient
 from momento.requests import SortOrder
 from momento.responses import CacheSortedSetFetch
 
 from leaderboard.board_rules import parse_board_rules, rules_for
 from leaderboard.definitions import DefinitionSettings
-from leaderboard.local.stack import LocalStack, api_key_secret_name
+from leaderboard.local.stack import LocalStack
 from leaderboard.periods import PeriodRule
 
 STAGE: Final = "periodtest"
@@ -141,16 +141,7 @@ def workflows(stack: LocalStack) -> Workflows:
 
 @pytest.fixture(scope="session")
 def momento(stack: LocalStack) -> Iterator[Momento]:
-    api_key = stack.client("secretsmanager").get_secret_value(
-        SecretId=api_key_secret_name(stack.stage)
-    )["SecretString"]
-    credentials = dataclasses.replace(
-        CredentialProvider.for_momento_local("127.0.0.1", stack.momento.grpc_port),
-        auth_token=api_key,
-    )
-    with CacheClient.create(
-        Configurations.Laptop.v1(), credentials, timedelta(seconds=60)
-    ) as client:
+    with stack.momento_client() as client:
         yield Momento(client, stack.cache_name)
 
 

@@ -8,24 +8,22 @@ local Secrets Manager, exactly as the state machine's connection uses it.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from momento import CacheClient, Configurations, CredentialProvider
+from momento import CacheClient
 from momento.requests import SortOrder
 from momento.responses import CacheSortedSetFetch
 
 from leaderboard.local.history import Execution, parse_history
 from leaderboard.local.momento_server.faults import FaultInjector
-from leaderboard.local.stack import LocalStack, api_key_secret_name
+from leaderboard.local.stack import LocalStack
 from tests.workflows.board_rules_for_tests import RulesLocalStack
 from tests.workflows.workflow_runner import WorkflowRunner
 
@@ -137,16 +135,7 @@ def submit(stack: LocalStack) -> SubmitScore:
 
 @pytest.fixture(scope="session")
 def momento(stack: LocalStack) -> Iterator[CacheClient]:
-    api_key = stack.client("secretsmanager").get_secret_value(
-        SecretId=api_key_secret_name(stack.stage)
-    )["SecretString"]
-    credentials = dataclasses.replace(
-        CredentialProvider.for_momento_local("127.0.0.1", stack.momento.grpc_port),
-        auth_token=api_key,
-    )
-    with CacheClient.create(
-        Configurations.Laptop.v1(), credentials, timedelta(seconds=60)
-    ) as client:
+    with stack.momento_client() as client:
         yield client
 
 
