@@ -11,7 +11,6 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
-from uuid import uuid4
 
 import boto3
 from botocore.config import Config
@@ -204,8 +203,9 @@ class LeaderboardClient:
         self, workflow: str, request: Mapping[str, Any], name: str | None
     ) -> tuple[dict[str, Any], str]:
         arn = self.state_machine_arn(workflow)
-        # Unnamed runs get a fresh name here, as AWS would pick one: some endpoints (moto) do not.
-        start = {"stateMachineArn": arn, "input": json.dumps(request), "name": name or str(uuid4())}
+        start: dict[str, Any] = {"stateMachineArn": arn, "input": json.dumps(request)}
+        if name is not None:
+            start["name"] = name
         try:
             execution_arn = self._sfn.start_execution(**start)["executionArn"]
         except ClientError as error:

@@ -13,7 +13,6 @@ import signal
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -171,11 +170,14 @@ def cmd_start_execution(args: argparse.Namespace) -> int:
     execution_input = _parse_input(args.input_json)
     sfn = local_client("stepfunctions", args.endpoint_url)
     arn = state_machine_arn(args.stage, chosen.name)
-    name = args.name or str(uuid.uuid4())
+    # Without --name, Step Functions picks a UUID, as on AWS.
+    start: dict[str, str] = {"stateMachineArn": arn, "input": execution_input}
+    if args.name is not None:
+        start["name"] = args.name
     if chosen.type == "EXPRESS":
-        result = sfn.start_sync_execution(stateMachineArn=arn, name=name, input=execution_input)
+        result = sfn.start_sync_execution(**start)
     else:
-        started = sfn.start_execution(stateMachineArn=arn, name=name, input=execution_input)
+        started = sfn.start_execution(**start)
         result = _wait_for_execution(sfn, started["executionArn"], args.timeout)
     console.print(f"{result['status']} {result['executionArn']}", highlight=False)
     if result["status"] == "SUCCEEDED":

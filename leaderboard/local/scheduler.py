@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -95,7 +94,7 @@ class LocalScheduler:
             "asOf": scheduled_time.strftime(_SCHEDULED_TIME_FORMAT),
         }
         execution_arn = self._sfn.start_execution(
-            stateMachineArn=self._arn, name=str(uuid.uuid4()), input=json.dumps(request)
+            stateMachineArn=self._arn, input=json.dumps(request)
         )["executionArn"]
         return Firing(schedule.leaderboard, scheduled_time, execution_arn)
 

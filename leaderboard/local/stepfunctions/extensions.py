@@ -10,6 +10,7 @@ further calls do nothing. What it installs, one module each:
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
+- ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
 - ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
 - ``server_dispatch``: moto's per-request routing lookups computed once (installed last: it
   memoizes the URL patterns the other extensions add).
@@ -22,6 +23,7 @@ from moto.core.config import default_user_config
 from leaderboard.local.stepfunctions import (
     definition_cache,
     error_names,
+    execution_names,
     http_task,
     inline_execution,
     jsonata_eval,
@@ -50,6 +52,7 @@ def install_extensions() -> None:
         http_task.install()
         service_clients.install()
         sync_execution.install()
+        execution_names.install()
         sqs_clock.install()
         server_dispatch.install()
         _installed = True
