@@ -4,20 +4,28 @@ One row per state entered: where it sits (branches of a Parallel or iterations o
 indented under it), its type, when it started and how long it took, a bar placing it on the
 execution's time axis (so parallel branches show side by side in time), input -> output,
 retries, and the error and cause of a failure.
+
+A terminal at least `WIDE_LAYOUT_COLUMNS` wide gets one table row per state; a narrower one
+(80 columns, a split pane) gets the same facts stacked: the state's line, then its data,
+retries and error on indented lines below it, so nothing is squeezed to an ellipsis.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from leaderboard.local.history import Branch, Execution, StateRun, compact_json, parse_history
 
 BAR_WIDTH: Final = 24
+NARROW_BAR_MIN_WIDTH: Final = 8
+NAME_MAX_WIDTH: Final = 28
+WIDE_LAYOUT_COLUMNS: Final = 140
 DATA_WIDTH: Final = 48
 CAUSE_WIDTH: Final = 160
+CAUSE_LINES: Final = 3
 _STATUS_STYLE: Final = {"SUCCEEDED": "green", "FAILED": "red", "RUNNING": "yellow"}
 
 
@@ -30,22 +38,22 @@ def milliseconds(seconds: float | None) -> str:
     return "…" if seconds is None else f"{seconds * 1000:.0f} ms"
 
 
-def _bar(run: StateRun, total: float) -> Text:
-    """The run's span on a BAR_WIDTH-character axis covering the whole execution."""
+def _bar(run: StateRun, total: float, width: int = BAR_WIDTH) -> Text:
+    """The run's span on a `width`-character axis covering the whole execution."""
     if total <= 0:
         return Text("▏", style="cyan")
     end = total if run.duration is None else run.started + run.duration
-    first = min(int(run.started / total * BAR_WIDTH), BAR_WIDTH - 1)
-    last = max(first + 1, round(end / total * BAR_WIDTH))
+    first = min(int(run.started / total * width), width - 1)
+    last = max(first + 1, round(end / total * width))
     style = "red" if run.error else "cyan"
     return Text(" " * first) + Text("█" * (last - first), style=style)
 
 
-def _data(run: StateRun) -> Text:
-    text = Text(truncate(compact_json(run.input), DATA_WIDTH), style="dim")
+def _data(run: StateRun, width: int = DATA_WIDTH) -> Text:
+    text = Text(truncate(compact_json(run.input), width), style="dim")
     if run.ended is not None:
         text.append(" → ")
-        text.append(truncate(compact_json(run.output), DATA_WIDTH))
+        text.append(truncate(compact_json(run.output), width))
     return text
 
 
@@ -76,10 +84,15 @@ def _branch_label(branch: Branch) -> str:
     return f"branch {branch.runs[0].name}" if branch.runs else "branch"
 
 
+def _time_axis(execution: Execution) -> float:
+    """Seconds the bars span: the execution's duration, or up to the last event while running."""
+    if execution.duration is not None:
+        return execution.duration
+    return max((run.ended or run.started for run in execution.all_runs()), default=0.0)
+
+
 def timeline_table(execution: Execution, *, title: str | None = None) -> Table:
-    total = execution.duration
-    if total is None:
-        total = max((run.ended or run.started for run in execution.all_runs()), default=0.0)
+    total = _time_axis(execution)
     table = Table(title=title, title_justify="left", expand=False, show_lines=False)
     for column, justify in (("state", "left"), ("type", "left"), ("start", "right")):
         table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
@@ -106,6 +119,67 @@ def timeline_table(execution: Execution, *, title: str | None = None) -> Table:
     return table
 
 
+def stacked_timeline(execution: Execution, width: int, *, title: str | None = None) -> Text:
+    """The timeline for a `width`-column terminal: a line per state, its details under it."""
+    total = _time_axis(execution)
+    rows = list(_rows(execution.runs, 0))
+    name_width = min(
+        NAME_MAX_WIDTH,
+        max(
+            (2 * depth + len(row.name) for depth, row in rows if isinstance(row, StateRun)),
+            default=5,
+        ),
+    )
+    bar_width = max(NARROW_BAR_MIN_WIDTH, min(BAR_WIDTH, width - name_width - 30))
+    header = f"{'state':<{name_width}}  {'type':<8} {'start':>7} {'duration':>8}  timeline"
+    lines = [Text(truncate(title, width), style="italic")] if title else []
+    lines.append(Text(truncate(header, width), style="bold"))
+    for depth, row in rows:
+        indent = "  " * depth
+        if isinstance(row, Branch):
+            lines.append(Text(f"{indent}╰ {_branch_label(row)}", style="magenta"))
+            continue
+        name = truncate(f"{indent}{row.name}", name_width)
+        line = Text(f"{name:<{name_width}}", style="bold red" if row.failed else "bold")
+        line.append(f"  {truncate(row.state_type, 8):<8} {milliseconds(row.started):>7} ")
+        line.append(f"{milliseconds(row.duration):>8}  ")
+        lines.append(line + _bar(row, total, bar_width))
+        detail = f"{indent}    "
+        lines.append(Text(detail) + _data(row, max(8, (width - len(detail) - 3) // 2)))
+        if row.retries:
+            lines.append(Text(f"{detail}retries: {row.retries}", style="yellow"))
+        if row.error is not None:
+            lines.extend(_stacked_problem(row, detail, width))
+    return Text("\n").join(lines)
+
+
+def _stacked_problem(run: StateRun, indent: str, width: int) -> list[Text]:
+    """The error line, then the cause cut into indented lines (causes are often one long word)."""
+    assert run.error is not None
+    problem = _problem(run).split("\n")[0]
+    room = max(16, width - len(indent))
+    cause = truncate(run.cause or "", CAUSE_LINES * room)
+    return [Text(indent) + problem] + [
+        Text(indent + cause[start : start + room], style="dim")
+        for start in range(0, len(cause), room)
+    ]
+
+
+class Timeline:
+    """A rich renderable that picks the table or the stacked layout for the terminal's width."""
+
+    def __init__(self, execution: Execution, title: str | None) -> None:
+        self.execution = execution
+        self.title = title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= WIDE_LAYOUT_COLUMNS:
+            yield timeline_table(self.execution, title=self.title)
+        else:
+            yield stacked_timeline(self.execution, options.max_width, title=self.title)
+        yield _summary(self.execution)
+
+
 def _summary(execution: Execution) -> Text:
     style = _STATUS_STYLE.get(execution.status, "yellow")
     text = Text("execution ")
@@ -124,5 +198,4 @@ def render_timeline(
     events: Sequence[Mapping[str, Any]], *, title: str | None = None
 ) -> RenderableType:
     """The execution's history (`GetExecutionHistory` events) as a rich renderable."""
-    execution = parse_history(events)
-    return Group(timeline_table(execution, title=title), _summary(execution))
+    return Timeline(parse_history(events), title)

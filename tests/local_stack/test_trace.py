@@ -97,8 +97,8 @@ def test_history_is_grouped_per_branch_with_retries_and_errors(run: Any) -> None
     assert execution.runs[3].failed
 
 
-def _text(renderable: Any) -> str:
-    console = Console(width=220, record=True, color_system=None)
+def _text(renderable: Any, width: int = 220) -> str:
+    console = Console(width=width, record=True, color_system=None)
     console.print(renderable)
     return console.export_text()
 
@@ -126,6 +126,23 @@ def test_terminal_timeline_shows_states_branches_retries_and_errors(run: Any) ->
         for name in ("Fork", "Quick", "Recover")
     }
     assert index["Fork"] < index["Quick"] < index["Recover"]
+
+
+def test_an_80_column_terminal_gets_every_fact_stacked_without_overflow(run: Any) -> None:
+    _, events, arn = run
+    text = _text(render_timeline(events, title=arn), width=80)
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    assert "│" not in text  # the stacked layout, not a squeezed table
+    read_line = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ReadMissing"))
+    assert re.search(r"Task\s+\d+ ms\s+\d+ ms\s+█", lines[read_line]), lines[read_line]
+    details = "\n".join(lines[read_line + 1 : read_line + 5])
+    for expected in ("retries: 1", "States.Http.StatusCode.404", "content-type"):
+        assert expected in details, expected
+    quick = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Quick"))
+    assert '{"player":"mario"} → {"player":"mario"}' in lines[quick + 1]
+    for expected in ("╰ branch Quick", "Test.GaveUp", "recovered, then failed on purpose"):
+        assert expected in text, expected
 
 
 class _PageParser(HTMLParser):
