@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
+import grpc
 import pytest
 from momento import CacheClient, Configurations, CredentialProvider
 from momento.errors import MomentoErrorCode, SdkException
@@ -25,7 +26,7 @@ from momento_wire_types.generated import cacheclient_pb2
 from leaderboard.local.momento_server.auth import ApiKeys
 from leaderboard.local.momento_server.faults import OPERATIONS, FaultInjector, FaultRule
 from leaderboard.local.momento_server.grpc_door import start_grpc_door
-from leaderboard.local.momento_server.grpc_guard import operation_of
+from leaderboard.local.momento_server.grpc_guard import Guard, operation_of
 from leaderboard.local.momento_server.store import Store
 
 HOST = "127.0.0.1"
@@ -192,3 +193,25 @@ def test_grpc_calls_are_named_as_the_http_door_names_them(
         request.by_score.SetInParent()
     assert operation_of(f"/cache_client.Scs/{method}", request) == expected
     assert expected in OPERATIONS
+
+
+def test_each_method_is_wrapped_once_and_its_wrapper_reused() -> None:
+    """The guard builds a method's wrapper on its first call only (a per-call cost it saves)."""
+    resolved: list[str] = []
+
+    def continuation(details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
+        resolved.append(details.method)
+        return grpc.unary_unary_rpc_method_handler(lambda request, context: request)
+
+    class Details(grpc.HandlerCallDetails):  # type: ignore[misc]
+        def __init__(self, method: str) -> None:
+            self.method = method
+            self.invocation_metadata = ()
+
+    guard = Guard(ApiKeys(), FaultInjector())
+    put, put_again, get = (
+        guard.intercept_service(continuation, Details(f"/cache_client.Scs/{name}"))
+        for name in ("SortedSetPut", "SortedSetPut", "Get")
+    )
+    assert put is put_again and put is not get
+    assert resolved == ["/cache_client.Scs/SortedSetPut", "/cache_client.Scs/Get"]

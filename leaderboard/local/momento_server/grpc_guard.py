@@ -70,14 +70,25 @@ class Guard(grpc.ServerInterceptor):  # type: ignore[misc]
     def __init__(self, auth: ApiKeys, faults: FaultInjector) -> None:
         self._auth = auth
         self._faults = faults
+        # The guarded handler of each method, built on its first call: the servicers are
+        # registered once, so the handler a method resolves to never changes, and building
+        # the wrapper on every call cost about 4% of the server's interpreter time.
+        self._guarded: dict[str, Any] = {}
 
     def intercept_service(
         self, continuation: Callable[[Any], Any], handler_call_details: Any
     ) -> Any:
-        handler = continuation(handler_call_details)
+        method: str = handler_call_details.method
+        guarded = self._guarded.get(method)
+        if guarded is None:
+            guarded = self._guard(method, continuation(handler_call_details))
+            if guarded is not None:
+                self._guarded[method] = guarded
+        return guarded
+
+    def _guard(self, method: str, handler: Any) -> Any:
         if handler is None:
             return None
-        method: str = handler_call_details.method
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
                 self._guard_unary(method, handler.unary_unary),
