@@ -1,4 +1,4 @@
-"""Load generator for the gRPC door: put+rank through the official SDK (`CacheClientAsync`).
+"""Load generators for the gRPC door: put+rank through the official SDK, and on the wire.
 
 `bench.momento_server` runs `put_rank_load` in a child process, so the SDK clients do not
 share the server's GIL. Workers are spread over several clients, each with its own channel
@@ -7,6 +7,9 @@ share the server's GIL. Workers are spread over several clients, each with its o
 The load itself costs about as much CPU per request as the server does (~330 us with momento
 1.29.1; under a profiler about 40% of it is the SDK building a whole `ScsStub` per call), so
 on a two-core machine the figure measures client and server together, not the server alone.
+`put_rank_wire_load` sends the same two requests, with the same metadata, through the generated
+`momento-wire-types` stubs on `grpc.aio` channels: a cheap client, so its figure is the door's
+own capacity, comparable with the HTTP door's (loaded by plain aiohttp).
 """
 
 from __future__ import annotations
@@ -18,14 +21,19 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 
+import grpc
 from momento import CacheClientAsync, Configurations, CredentialProvider
 from momento.requests import SortOrder
 from momento.responses import CacheSortedSetGetRank, CacheSortedSetPutElement
+from momento_wire_types import cacheclient_pb2 as wire
+from momento_wire_types import cacheclient_pb2_grpc as wire_grpc
 
 from bench.momento_server import member
 
 CLIENTS = 4
 COLLECTION_TTL = timedelta(hours=1)
+# What the SDK puts in every data call's metadata; the local server's default accepts any key.
+LOCAL_API_KEY = "local"
 
 
 @dataclass(frozen=True)
@@ -78,3 +86,44 @@ async def _put_rank(load: PutRankLoad) -> float:
 def put_rank_load(load: PutRankLoad) -> float:
     """Put+rank requests/s over the gRPC door (2 requests per round)."""
     return asyncio.run(_put_rank(load))
+
+
+async def _put_rank_wire(load: PutRankLoad) -> float:
+    metadata = (("cache", load.cache), ("authorization", LOCAL_API_KEY))
+    set_name = load.key.encode()
+    ttl_ms = int(COLLECTION_TTL.total_seconds() * 1000)
+    channels = [grpc.aio.insecure_channel(f"{load.host}:{load.port}") for _ in range(CLIENTS)]
+    try:
+        stubs = [wire_grpc.ScsStub(channel) for channel in channels]  # type: ignore[no-untyped-call]
+        deadline = time.perf_counter() + load.seconds
+        rounds = 0
+
+        async def worker(seed: int) -> None:
+            nonlocal rounds
+            rng = random.Random(seed)
+            stub = stubs[seed % len(stubs)]
+            while time.perf_counter() < deadline:
+                name = member(rng.randrange(load.members)).encode()
+                element = wire._SortedSetElement(value=name, score=float(rng.randrange(1_000_000)))
+                put = wire._SortedSetPutRequest(
+                    set_name=set_name, elements=[element], ttl_milliseconds=ttl_ms, refresh_ttl=True
+                )
+                await stub.SortedSetPut(put, metadata=metadata)
+                rank = wire._SortedSetGetRankRequest(
+                    set_name=set_name, value=name, order=wire._SortedSetGetRankRequest.DESCENDING
+                )
+                found = await stub.SortedSetGetRank(rank, metadata=metadata)
+                assert found.HasField("element_rank"), found
+                rounds += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(seed) for seed in range(load.concurrency)))
+        return 2 * rounds / (time.perf_counter() - started)
+    finally:
+        for channel in channels:
+            await channel.close()
+
+
+def put_rank_wire_load(load: PutRankLoad) -> float:
+    """Put+rank requests/s over the gRPC door from wire-level stubs (2 requests per round)."""
+    return asyncio.run(_put_rank_wire(load))
