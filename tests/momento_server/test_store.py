@@ -183,6 +183,26 @@ def test_invalid_arguments_change_nothing(store: Store, call: object) -> None:
     assert store.sorted_set_fetch_by_rank("c", b"z") == before
 
 
+@pytest.mark.parametrize(
+    ("elements", "field", "problem"),
+    [
+        ([(b"a", 1.0), (b"", 2.0)], "elements[1].value", "must not be empty"),
+        (
+            [(b"a", 1.0), (b"b", 2.0), (b"x" * 4097, 3.0)],
+            "elements[2].value",
+            "must be at most 4096 bytes",
+        ),
+        ([(b"a", float("nan"))], "elements[0].score", "must be a finite number"),
+        ([(b"a", 1.0), (b"b", True)], "elements[1].score", "must be a number"),
+        ([(b"", float("nan"))], "elements[0].value", "must not be empty"),  # value first
+    ],
+)
+def test_a_bad_element_is_named_by_its_index(
+    store: Store, elements: list[tuple[bytes, float]], field: str, problem: str
+) -> None:
+    assert store.sorted_set_put("c", b"z", elements) == InvalidArgument(field, problem)
+
+
 def test_concurrent_increments_lose_no_write(store: Store) -> None:
     def bump() -> None:
         for _ in range(2000):
