@@ -5,7 +5,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from jsonata import Jsonata
+
 from leaderboard.local.stepfunctions import jsonata_eval
+from leaderboard.local.stepfunctions.extensions import install_extensions
 
 Run = Callable[..., dict[str, Any]]
 
@@ -127,3 +131,78 @@ def test_each_expression_is_compiled_once() -> None:
 def test_null_is_kept_apart_from_undefined() -> None:
     assert jsonata_eval.evaluate("$v", {"v": None}) is None
     assert jsonata_eval.evaluate("{'k': $v}", {"v": [1, None]}) == {"k": [1, None]}
+
+
+def test_variables_resolve_lexically_through_the_frame_loop() -> None:
+    install_extensions()  # replaces jsonata's recursive Frame.lookup
+    assert Jsonata.Frame.lookup is jsonata_eval._lookup
+    closure = "( $x := 1; $f := function() { $x }; ( $x := 2; [$f(), $x, $y] ) )"
+    assert jsonata_eval.evaluate(closure, {"y": None}) == [1, 2, None]
+    assert jsonata_eval.evaluate("( $x := 2; [$x, $exists($missing)] )", {"x": 1}) == [2, False]
+
+
+def test_evaluation_hooks_are_bound_to_none_in_each_compiled_expression() -> None:
+    """jsonata looks the hooks up per node: bound here, the search ends one frame up."""
+    environment = jsonata_eval.compile_expression("$unhooked").environment
+    for hook in ("__evaluate_entry", "__evaluate_exit"):
+        assert hook in environment.bindings
+        assert environment.lookup(hook) is None
+
+
+FIELD_BINDINGS: dict[str, Any] = {
+    "text": "board",
+    "whole": 2.0,
+    "count": 3,
+    "flag": False,
+    "nothing": None,
+    "items": [1],
+    "states": {
+        "input": {"name": "ann", "score": 12.5, "tags": ["a"], "nested": {"n": [{"m": 1}]}},
+        "result": {"Body": None, "list": [{"v": 1}, {"v": 2}], "and": 1},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "$text",
+        "$whole",
+        "$count",
+        "$flag",
+        "$nothing",
+        "$items",
+        "$states",
+        "$states.input.name",
+        "$states.input.score",
+        "$states.input.tags",
+        "$states.input.nested",
+        "$states.result.Body",
+        "$states.result.list.v",
+        "$states.result.`and`",
+    ],
+)
+def test_field_paths_read_from_bindings_answer_as_jsonata_does(expression: str) -> None:
+    read = jsonata_eval.evaluate(expression, FIELD_BINDINGS)
+    evaluated = jsonata_eval.evaluate_compiled(expression, FIELD_BINDINGS)
+    assert json.dumps(read) == json.dumps(evaluated)  # as text: 2.0 stays 2.0
+
+
+@pytest.mark.parametrize(
+    "expression", ["$missing", "$states.input.missing", "$text.length", "$nothing.field"]
+)
+def test_a_field_path_to_nothing_is_undefined_as_in_jsonata(expression: str) -> None:
+    with pytest.raises(jsonata_eval.JsonataUndefinedError):
+        jsonata_eval.evaluate(expression, FIELD_BINDINGS)
+
+
+def test_a_field_path_result_is_the_callers_own() -> None:
+    read = jsonata_eval.evaluate("$states.input", FIELD_BINDINGS)
+    read["nested"]["n"].append("mine")
+    assert FIELD_BINDINGS["states"]["input"]["nested"] == {"n": [{"m": 1}]}
+
+
+def test_a_field_path_is_read_without_compiling_it() -> None:
+    jsonata_eval.compile_expression.cache_clear()
+    assert jsonata_eval.evaluate("$states.input.name", FIELD_BINDINGS) == "ann"
+    assert jsonata_eval.compile_expression.cache_info().currsize == 0

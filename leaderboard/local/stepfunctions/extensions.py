@@ -5,6 +5,7 @@ further calls do nothing. What it installs, one module each:
 
 - ``definition_cache``: definitions parsed once per version; no leaked thread list.
 - ``inline_execution``: no thread per program or state unless a timeout needs one.
+- ``json_clone``: moto's copies of execution data rebuilt as JSON, not by ``copy.deepcopy``.
 - ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
@@ -26,6 +27,7 @@ from leaderboard.local.stepfunctions import (
     execution_names,
     http_task,
     inline_execution,
+    json_clone,
     jsonata_eval,
     server_dispatch,
     service_clients,
@@ -47,6 +49,7 @@ def install_extensions() -> None:
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
         definition_cache.install()
         inline_execution.install()
+        json_clone.install()
         jsonata_eval.install()
         error_names.install()
         http_task.install()

@@ -14,7 +14,6 @@ after the branch program's ``repr``, a walk of its whole component tree on every
 here the thread is named after the branch's first state.
 """
 
-import copy
 import threading
 from typing import Any
 
@@ -26,6 +25,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_wo
     BranchWorker,
 )
 
+from leaderboard.local.stepfunctions import json_clone
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _stock_program_eval = Program.eval
@@ -56,7 +56,7 @@ def evaluate_in_caller_thread(state: ExecutionState, env: Any) -> None:
     env.stack.pop()  # the limit, if any, is the caller's to enforce
     frame = env.open_frame()
     frame.states.reset(input_value=env.states.get_input())
-    frame.stack = copy.deepcopy(env.stack)
+    frame.stack = json_clone.deepcopy(env.stack)
     try:
         state._eval_execution(frame)
         execution_output = frame.stack[-1]
