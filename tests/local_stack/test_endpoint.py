@@ -1,9 +1,16 @@
 """The AWS-compatible endpoint serves each service the local runtime relies on, via boto3."""
 
+import http.client
 import json
 import socket
+import subprocess
+import sys
+import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -98,6 +105,105 @@ def test_the_secret_holds_the_key_the_momento_server_accepts(stack: LocalStack) 
     assert _momento_status(stack, "wrong-key") == 401
 
 
+def _list_state_machines(connection: http.client.HTTPConnection) -> http.client.HTTPResponse:
+    connection.request(
+        "POST",
+        "/",
+        body="{}",
+        headers={
+            "X-Amz-Target": "AWSStepFunctions.ListStateMachines",
+            "Content-Type": "application/x-amz-json-1.0",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/states/"
+            "aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    return response
+
+
+def test_a_connection_serves_many_requests(stack: LocalStack) -> None:
+    url = urllib.parse.urlsplit(stack.endpoint_url)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    try:
+        first = _list_state_machines(connection)
+        assert connection.sock is not None  # http.client drops the socket on "Connection: close"
+        client_address = connection.sock.getsockname()
+        second = _list_state_machines(connection)
+        assert (first.status, second.status) == (200, 200)
+        assert connection.sock.getsockname() == client_address
+    finally:
+        connection.close()
+
+
+def test_s3_metadata_names_keep_their_underscores(stack: LocalStack) -> None:
+    s3 = stack.client("s3")
+    s3.create_bucket(Bucket="probe-metadata")
+    s3.put_object(Bucket="probe-metadata", Key="k", Body=b"v", Metadata={"my_key": "a"})
+    metadata = s3.head_object(Bucket="probe-metadata", Key="k")["Metadata"]
+    assert metadata == {"my_key": "a"}  # not "my-key", as WSGI's environ would fold it
+
+
+def test_long_executions_do_not_queue_each_other(stack: LocalStack) -> None:
+    sfn = stack.client("stepfunctions")
+    arn = sfn.create_state_machine(
+        name="probe-wait",
+        definition=json.dumps(
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}}
+        ),
+        roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/probe",
+        type="EXPRESS",
+    )["stateMachineArn"]
+    callers = 16  # each holds a server worker for the whole second of its execution
+    clients = [stack.client("stepfunctions") for _ in range(callers)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(callers) as pool:
+        statuses = list(
+            pool.map(lambda c: c.start_sync_execution(stateMachineArn=arn)["status"], clients)
+        )
+    assert statuses == ["SUCCEEDED"] * callers
+    assert time.perf_counter() - started < 2.5
+
+
+def test_an_xml_response_carries_its_request_id(stack: LocalStack) -> None:
+    request = urllib.request.Request(
+        f"{stack.endpoint_url}/",
+        data=b"Action=ListQueues&Version=2012-11-05",  # SQS's XML protocol
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/sqs/"
+            "aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        request_id = response.headers["x-amzn-requestid"]
+        body = response.read().decode()
+    assert f"<RequestId>{request_id}</RequestId>" in body
+
+
+def test_stop_closes_open_connections_and_leaves_no_threads() -> None:
+    before = set(threading.enumerate())
+    endpoint = AwsEndpoint(port=0)
+    endpoint.start()
+    port = endpoint.port
+    endpoint.client("stepfunctions").list_state_machines()  # keeps its connection open
+    endpoint.stop()
+    assert set(threading.enumerate()) - before == set()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+def test_a_process_that_never_stops_its_endpoint_still_exits() -> None:
+    script = (
+        "from leaderboard.local.stepfunctions.endpoint import AwsEndpoint\n"
+        "endpoint = AwsEndpoint(port=0)\n"
+        "endpoint.start()\n"
+        "endpoint.client('stepfunctions').list_state_machines()\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", script], timeout=60, check=False)
+    assert finished.returncode == 0
+
+
 def test_endpoint_refuses_non_loopback_hosts() -> None:
     with pytest.raises(ValueError, match=r"host: '0\.0\.0\.0' is not a loopback address"):
         AwsEndpoint(host="0.0.0.0", port=0)
@@ -106,12 +212,14 @@ def test_endpoint_refuses_non_loopback_hosts() -> None:
 
 
 def test_a_busy_port_fails_start_instead_of_hanging() -> None:
+    before = set(threading.enumerate())
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         endpoint = AwsEndpoint(port=taken.getsockname()[1])
         with pytest.raises(OSError):
             endpoint.start()
+    assert set(threading.enumerate()) - before == set()
 
 
 def test_a_second_stack_with_the_same_stage_is_refused(stack: LocalStack) -> None:

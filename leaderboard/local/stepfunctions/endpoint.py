@@ -9,19 +9,21 @@ backends in process-wide state, so two endpoints in one process share their reso
 import ipaddress
 import logging
 import socket
+from concurrent.futures import Future
 from threading import Thread
 from types import TracebackType
 from typing import Any, Final, Self
 
 import boto3
 from botocore.config import Config
+from cheroot import wsgi
 from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    environ_key_for_header,
+    should_preserve_original_header_name,
 )
-from werkzeug.serving import BaseWSGIServer, make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from leaderboard.local.endpoints import AWS_ENDPOINT_PORT, LOCAL_HOST
 from leaderboard.local.stepfunctions.extensions import install_extensions
@@ -44,15 +46,40 @@ _CLIENT_CONFIG: Final = Config(inject_host_prefix=False)
 # Credentials moto accepts and AWS rejects: a misrouted call fails instead of reaching an account.
 FAKE_CREDENTIALS: Final = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
+# StartSyncExecution holds a worker for the whole execution: enough workers that short calls
+# (and executions of other callers) are not queued behind a few long ones.
+_WORKER_THREADS: Final = 32
+# Idle client connections kept open (cheroot's default, 10, closes the 11th caller's after
+# each response; a boto3 client alone may hold 10).
+_KEEP_ALIVE_CONNECTIONS: Final = 256
 _INTERPRETER_LOGGER: Final = "moto.stepfunctions.parser.asl.component.eval_component"
 _logger = logging.getLogger(__name__)
 
 
-class _QuietRequestHandler(MotoRequestHandler):
-    """Sends werkzeug's per-request access log to debug level instead of stderr."""
+class _Gateway(wsgi.Gateway_10):
+    """Keeps the spelling of S3 metadata headers holding `_`, as moto's own server does.
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        _logger.debug("%s %s %s", self.command, self.path, code)
+    WSGI folds `-` and `_` alike into `_` in environ keys, but S3 tells `my_key` from
+    `my-key`: moto reads the names as sent from an environ entry its server fills.
+    """
+
+    # cheroot's stub declares the base `get_environ` as returning None; it returns the environ.
+    def get_environ(self) -> dict[str, Any]:  # type: ignore[override]
+        environ: dict[str, Any] = super().get_environ()  # type: ignore[no-untyped-call]
+        names = (name.decode("iso-8859-1") for name in self.req.inheaders)
+        environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = {
+            environ_key_for_header(name): name
+            for name in names
+            if should_preserve_original_header_name(name)
+        }
+        return environ
+
+
+class _Server(wsgi.Server):
+    """cheroot's WSGI server, logging through `logging` instead of writing to stderr."""
+
+    def error_log(self, msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
+        _logger.log(level, "%s", msg, exc_info=traceback)
 
 
 def enable_execution() -> None:
@@ -76,18 +103,19 @@ def check_loopback(host: str) -> None:
 
 
 class AwsEndpoint:
-    """moto's server app on a werkzeug thread, like moto's `ThreadedMotoServer`.
+    """moto's server app on cheroot, a thread-pooled WSGI server that keeps connections alive.
 
-    Unlike `ThreadedMotoServer`, the socket is bound here, in the caller's thread, so a busy
-    port raises `OSError` at `start()` (werkzeug's own bind would exit the process, and
-    `ThreadedMotoServer` would leave the caller waiting forever).
+    werkzeug's server (moto's own) closes the connection after every response and starts a
+    thread per connection, so every boto3 call paid a TCP connect and a thread start; here a
+    client's connection and the worker threads are reused. A busy port raises `OSError`
+    at `start()`.
     """
 
     def __init__(self, *, host: str = LOCAL_HOST, port: int = AWS_ENDPOINT_PORT) -> None:
         check_loopback(host)
         self._host = host
         self._port = port
-        self._server: BaseWSGIServer | None = None
+        self._server: _Server | None = None
         self._thread: Thread | None = None
 
     @property
@@ -95,7 +123,7 @@ class AwsEndpoint:
         """The bound port (the ephemeral one when constructed with port 0)."""
         if self._server is None:
             raise RuntimeError("endpoint not started")
-        return int(self._server.server_address[1])
+        return int(self._server.bind_addr[1])
 
     @property
     def url(self) -> str:
@@ -105,25 +133,29 @@ class AwsEndpoint:
         if self._server is not None:
             raise RuntimeError("endpoint already started")
         enable_execution()
-        app = DomainDispatcherApplication(create_backend_app)
-        with socket.create_server((self._host, self._port)) as listener:
-            # werkzeug serves a duplicate of this descriptor; ours closes on leaving the block.
-            self._server = make_server(
-                self._host,
-                self._port,
-                app,
-                threaded=True,
-                request_handler=_QuietRequestHandler,
-                fd=listener.fileno(),
-            )
-        self._thread = Thread(target=self._server.serve_forever, name="aws-endpoint", daemon=True)
-        self._thread.start()
+        server = _Server(
+            (self._host, self._port),
+            DomainDispatcherApplication(create_backend_app),
+            numthreads=_WORKER_THREADS,
+            request_queue_size=socket.SOMAXCONN,  # cheroot's 5 would drop bursts of connects
+        )
+        server.gateway = _Gateway
+        server.keep_alive_conn_limit = _KEEP_ALIVE_CONNECTIONS
+        prepared: Future[None] = Future()
+        thread = Thread(target=_serve, args=(server, prepared), name="aws-endpoint", daemon=True)
+        thread.start()
+        try:
+            prepared.result()  # a busy port raises here, in the caller
+        except BaseException:
+            thread.join()  # already ending: it only reported the failure
+            raise
+        self._server = server
+        self._thread = thread
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()  # closes the connections and joins the workers
         if self._thread is not None:
             self._thread.join()
         self._server = None
@@ -144,6 +176,18 @@ class AwsEndpoint:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _serve(server: _Server, prepared: Future[None]) -> None:
+    """Binds and serves in a daemon thread: cheroot's workers inherit the daemon flag, so a
+    process that never stops its endpoint can still exit (as with werkzeug's server)."""
+    try:
+        server.prepare()
+    except BaseException as error:
+        prepared.set_exception(error)
+        return
+    prepared.set_result(None)
+    server.serve()
 
 
 def local_client(service: str, endpoint_url: str) -> Any:
