@@ -35,7 +35,8 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from leaderboard.local.momento_server.server import MomentoServer
-from leaderboard.local.momento_server.store import CollectionTtl, Order, Store
+from leaderboard.local.momento_server.store import Store
+from leaderboard.momento_contract.arguments import CollectionTtl, Order
 
 CACHE = "bench"
 KEY = "leaderboard"

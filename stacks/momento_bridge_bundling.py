@@ -33,8 +33,8 @@ CACHE_DIR: Final = PROJECT_ROOT / ".local" / "bridge-bundles"
 KEPT_BUNDLES: Final = 3  # e.g. arm64 and x86_64 side by side, plus the previous edit
 
 # What the handler imports from the repository; the rest comes from requirements.txt.
-# `leaderboard` and its subpackages go in without their `__init__.py` (namespace packages),
-# so nothing of the local runtime beyond these modules is imported in Lambda.
+# `leaderboard` goes in without its `__init__.py` (a namespace package) and of it only the
+# contract the bridge shares with the local server's HTTP door: nothing of the local runtime.
 BUNDLED_SOURCES: Final = (
     "functions/__init__.py",
     "functions/momento_bridge/__init__.py",
@@ -45,9 +45,9 @@ BUNDLED_SOURCES: Final = (
     "functions/momento_bridge/operations.py",
     "functions/momento_bridge/sdk_gaps.py",
     "functions/momento_bridge/sorted_set_requests.py",
-    "leaderboard/local/momento_server/http_params.py",
-    "leaderboard/local/momento_server/store.py",
-    "leaderboard/local/momento_server/topics.py",
+    "leaderboard/momento_contract/__init__.py",
+    "leaderboard/momento_contract/arguments.py",
+    "leaderboard/momento_contract/http_params.py",
 )
 
 PLATFORMS: Final = {

@@ -1,7 +1,8 @@
 """The bridge's HTTP answers, shaped as the local HTTP door shapes them (docs/momento-http.md).
 
-Element and value JSON come from the door's own helpers (`http_params`), so a value that is
-not UTF-8 text goes out as `value_base64` on both.
+Element and value JSON come from the contract's helpers, which the door uses too
+(`leaderboard/momento_contract/http_params.py`), so a value that is not UTF-8 text goes out
+as `value_base64` on both.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from leaderboard.local.momento_server.http_params import element_json, value_json
+from leaderboard.momento_contract.http_params import element_json, value_json
 
 JsonBody = dict[str, object]
 

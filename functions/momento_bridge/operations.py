@@ -47,7 +47,7 @@ from functions.momento_bridge.sorted_set_requests import (
     RemoveElements,
     SortedSetRequest,
 )
-from leaderboard.local.momento_server.store import CollectionTtl, Order
+from leaderboard.momento_contract.arguments import CollectionTtl, Order
 
 
 def execute(client: CacheClient, request: SortedSetRequest) -> HttpAnswer:

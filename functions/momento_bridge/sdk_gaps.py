@@ -24,7 +24,7 @@ from momento_wire_types import cacheclient_pb2 as cache_pb
 from momento_wire_types import common_pb2 as common_pb
 
 from functions.momento_bridge.sorted_set_requests import FetchByScore, GetLength
-from leaderboard.local.momento_server.store import Order, ScoreBound
+from leaderboard.momento_contract.arguments import Order, ScoreBound
 
 _Fetch = cache_pb._SortedSetFetchRequest
 

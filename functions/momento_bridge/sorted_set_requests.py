@@ -1,11 +1,11 @@
 """Parse and validate requests to the sorted-set HTTP routes (docs/momento-http.md).
 
 The bridge must accept and refuse exactly what the local server's HTTP door does, with the
-same messages, whatever answers behind it (the local gRPC door or Momento). So it reuses the
-door's own pieces instead of a second copy: field parsing from
-`leaderboard.local.momento_server.http_params`, and the store's argument checks that the
-door relies on. Both run here, before any Momento call, so a refused request changes nothing.
-The asset bundles those modules (see `stacks/momento_bridge.py`).
+same messages, whatever answers behind it (the local gRPC door or Momento). So it uses the
+pieces the door uses instead of a second copy, from `leaderboard.momento_contract`: field
+parsing (`http_params`) and the argument checks the door's store runs (`arguments`). Both run
+here, before any Momento call, so a refused request changes nothing. The asset bundles that
+package (see `stacks/momento_bridge_bundling.py`).
 
 Results are values, in the style of the Momento SDK: a request dataclass per route, or a
 `RequestError` with the HTTP status, the error code and a message naming the field.
@@ -20,16 +20,23 @@ from urllib.parse import parse_qsl, unquote
 
 from multidict import MultiDict, MultiDictProxy, MultiMapping
 
-from leaderboard.local.momento_server import store
-from leaderboard.local.momento_server.http_params import BadRequestError, Query, parse_elements
-from leaderboard.local.momento_server.store import (
+from leaderboard.momento_contract.arguments import (
     MAX_ELEMENT_VALUE_BYTES,
     MAX_KEY_BYTES,
     CollectionTtl,
     InvalidArgument,
     Order,
     ScoreBound,
+    check_bytes,
+    check_elements,
+    check_ranks,
+    check_score,
+    check_score_bounds,
+    check_ttl,
+    check_values,
+    check_window,
 )
+from leaderboard.momento_contract.http_params import BadRequestError, Query, parse_elements
 
 ROUTE_PREFIX: Final = "/sortedset/"
 AUTH_PARAMETER: Final = "token"  # the key may come as a query parameter, as on Momento
@@ -209,7 +216,7 @@ def parse_sorted_set_request(
         )
     except BadRequestError as error:
         return invalid_argument(str(error))
-    problem = _store_check(request)
+    problem = _argument_check(request)
     return invalid_argument(problem.message) if problem else request
 
 
@@ -295,29 +302,28 @@ _ROUTES: Final[dict[tuple[str, str], tuple[frozenset[str], _Parser]]] = {
 }
 
 
-# -- the store's own argument checks, which the door relies on ---------------------------------
-# The store keeps these private; the bridge calls them so its 400s cannot drift from the door's.
+# -- the argument checks the door's store runs, in the same order -----------------------------
 
 
-def _store_check(request: SortedSetRequest) -> InvalidArgument | None:
-    if key_problem := store._check_bytes(request.key, "key", MAX_KEY_BYTES):
+def _argument_check(request: SortedSetRequest) -> InvalidArgument | None:
+    if key_problem := check_bytes(request.key, "key", MAX_KEY_BYTES):
         return key_problem
     match request:
         case PutElements(elements=elements, ttl=ttl):
-            return store._check_ttl(ttl.ttl_seconds) or store._check_elements(elements)
+            return check_ttl(ttl.ttl_seconds) or check_elements(elements)
         case IncrementScore(value=value, amount=amount, ttl=ttl):
             return (
-                store._check_ttl(ttl.ttl_seconds)
-                or store._check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
-                or store._check_score(amount, "amount")
+                check_ttl(ttl.ttl_seconds)
+                or check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
+                or check_score(amount, "amount")
             )
         case RemoveElements(values=values) | GetScores(values=values):
-            return store._check_values(values)
+            return check_values(values)
         case FetchByRank(start_rank=start, end_rank=end):
-            return store._check_ranks(start, end)
+            return check_ranks(start, end)
         case FetchByScore(min_score=low, max_score=high, offset=offset, count=count):
-            return store._check_score_bounds(low, high) or store._check_window(offset, count)
+            return check_score_bounds(low, high) or check_window(offset, count)
         case GetRank(value=value) | GetScore(value=value):
-            return store._check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
+            return check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
         case GetLength(min_score=low, max_score=high):
-            return store._check_score_bounds(low, high)
+            return check_score_bounds(low, high)

@@ -94,8 +94,9 @@ def test_asset_carries_linux_arm64_grpc_for_the_runtime_python(
     assert int.from_bytes(header[18:20], "little") == EM_AARCH64
     for source in BUNDLED_SOURCES:
         assert (asset / source).is_file(), source
-    # Only the listed modules of the local runtime: its packages' __init__ files stay out.
+    # Of `leaderboard`, only the contract package: nothing of the local runtime, no __init__.
     assert not (asset / "leaderboard" / "__init__.py").exists()
+    assert [path.name for path in (asset / "leaderboard").iterdir()] == ["momento_contract"]
     assert not list(asset.rglob("*.cpython-311*"))  # nothing built for this machine's Python
 
 

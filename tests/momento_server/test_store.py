@@ -10,24 +10,26 @@ from leaderboard.local.momento_server.store import (
     OK,
     CacheAlreadyExists,
     CacheNotFound,
-    CollectionTtl,
     Elements,
     Hit,
-    InvalidArgument,
     Length,
     Miss,
     MissKind,
     NotStored,
-    Order,
     Rank,
     Score,
-    ScoreBound,
     SetCondition,
     SetConditionKind,
     Store,
     WrongType,
 )
 from leaderboard.local.momento_server.topics import Published, Subscription, TopicCacheNotFound
+from leaderboard.momento_contract.arguments import (
+    CollectionTtl,
+    InvalidArgument,
+    Order,
+    ScoreBound,
+)
 
 
 class Clock:

@@ -17,14 +17,13 @@ from leaderboard.local.momento_server.store import (
     OK,
     Elements,
     Length,
-    Order,
     Rank,
     Score,
-    ScoreBound,
     Store,
     _score_prefix,
     _split_sort_key,
 )
+from leaderboard.momento_contract.arguments import Order, ScoreBound
 
 TINY = 5e-324  # the smallest subnormal
 EDGES = [

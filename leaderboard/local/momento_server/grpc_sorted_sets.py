@@ -23,18 +23,16 @@ from leaderboard.local.momento_server.grpc_status import (
     invalid_argument,
 )
 from leaderboard.local.momento_server.store import (
-    CollectionTtl,
     Elements,
     Length,
     Miss,
     Ok,
-    Order,
     Rank,
     Score,
-    ScoreBound,
     Scores,
     Store,
 )
+from leaderboard.momento_contract.arguments import CollectionTtl, Order, ScoreBound
 
 _Fetch = cache_pb._SortedSetFetchRequest
 _ScorePart = cache_pb._SortedSetGetScoreResponse._SortedSetGetScoreResponsePart

@@ -16,13 +16,9 @@ from typing import Final
 
 import grpc
 
-from leaderboard.local.momento_server.store import (
-    CacheAlreadyExists,
-    CacheNotFound,
-    InvalidArgument,
-    WrongType,
-)
+from leaderboard.local.momento_server.store import CacheAlreadyExists, CacheNotFound, WrongType
 from leaderboard.local.momento_server.topics import TopicCacheNotFound, TopicInvalidArgument
+from leaderboard.momento_contract.arguments import InvalidArgument
 
 CACHE_METADATA_KEY: Final = "cache"  # the SDK names the cache of every data call here
 

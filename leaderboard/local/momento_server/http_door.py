@@ -24,21 +24,10 @@ from aiohttp import web
 
 from leaderboard.local.momento_server.auth import ApiKeys
 from leaderboard.local.momento_server.faults import FaultInjector, FaultRule, FaultRuleError
-from leaderboard.local.momento_server.http_params import (
-    MAX_SORTED_SET_BODY_BYTES,
-    BadRequestError,
-    Query,
-    element_json,
-    parse_elements,
-    parse_json,
-    value_json,
-)
 from leaderboard.local.momento_server.store import (
-    MAX_ITEM_VALUE_BYTES,
     CacheNotFound,
     Elements,
     Hit,
-    InvalidArgument,
     Length,
     Miss,
     NotStored,
@@ -50,6 +39,16 @@ from leaderboard.local.momento_server.store import (
     WrongType,
 )
 from leaderboard.local.momento_server.topics import Published, TopicCacheNotFound
+from leaderboard.momento_contract.arguments import MAX_ITEM_VALUE_BYTES, InvalidArgument
+from leaderboard.momento_contract.http_params import (
+    MAX_SORTED_SET_BODY_BYTES,
+    BadRequestError,
+    Query,
+    element_json,
+    parse_elements,
+    parse_json,
+    value_json,
+)
 
 logger = logging.getLogger(__name__)
 

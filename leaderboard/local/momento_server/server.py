@@ -20,7 +20,8 @@ from leaderboard.local.momento_server.auth import ApiKeys
 from leaderboard.local.momento_server.faults import FaultInjector
 from leaderboard.local.momento_server.grpc_door import start_grpc_door
 from leaderboard.local.momento_server.http_door import HttpDoor
-from leaderboard.local.momento_server.store import CacheAlreadyExists, InvalidArgument, Store
+from leaderboard.local.momento_server.store import CacheAlreadyExists, Store
+from leaderboard.momento_contract.arguments import InvalidArgument
 
 GRPC_STOP_GRACE_SECONDS = 1.0
 

@@ -4,8 +4,8 @@ Every public method is atomic (one lock) and answers with an explicit result val
 style of the Momento SDK: a hit, a miss that says *what* was missing, or an error value. No
 method raises for bad input; it returns `InvalidArgument` naming the field, and changes nothing.
 
-Field names in `InvalidArgument` are the HTTP door's parameter names (`key`, `value`,
-`score`, `ttl_seconds`, `start_rank`, ...) so a door can pass the message through verbatim.
+Argument types, limits and checks come from `leaderboard/momento_contract/arguments.py`; the
+bridge Lambda runs the same checks, so both refuse the same input with the same message.
 
 Sorted sets keep two structures per set: a dict value -> sort key (O(1) lookup) and a
 `SortedList` of the sort keys (O(log n) insert, rank and range). A sort key is one `bytes`: 8
@@ -34,40 +34,27 @@ from typing import Final, TypeAlias
 from sortedcontainers import SortedList
 
 from leaderboard.local.momento_server.topics import TopicHub
-
-MAX_NAME_LENGTH: Final = 255  # cache and topic names, in characters
-MAX_KEY_BYTES: Final = 4096  # item keys (scalar and sorted-set names)
-MAX_ELEMENT_VALUE_BYTES: Final = 4096  # one sorted-set value
-MAX_ITEM_VALUE_BYTES: Final = 5 * 1024 * 1024  # one scalar value, Momento's item limit
-MAX_TTL_SECONDS: Final = 365 * 24 * 3600  # keeps deadlines finite and monotonic-safe
-
+from leaderboard.momento_contract.arguments import (
+    MAX_ELEMENT_VALUE_BYTES,
+    MAX_ITEM_VALUE_BYTES,
+    MAX_KEY_BYTES,
+    CollectionTtl,
+    InvalidArgument,
+    Order,
+    ScoreBound,
+    check_bytes,
+    check_elements,
+    check_name,
+    check_ranks,
+    check_score,
+    check_score_bounds,
+    check_ttl,
+    check_values,
+    check_window,
+)
 
 # ---------------------------------------------------------------------------------------------
-# Arguments
-
-
-class Order(Enum):
-    """Sort order of ranks and range reads."""
-
-    ASC = "ASC"
-    DESC = "DESC"
-
-
-@dataclass(frozen=True, slots=True)
-class CollectionTtl:
-    """TTL of a collection write: `ttl_seconds=None` never expires; `refresh` resets the
-    deadline on every write, otherwise the deadline is set only when the collection is created."""
-
-    ttl_seconds: float | None = None
-    refresh: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreBound:
-    """One end of a score range; inclusive unless `exclusive`."""
-
-    score: float
-    exclusive: bool = False
+# Arguments (besides the contract's, in leaderboard/momento_contract/arguments.py)
 
 
 class SetConditionKind(Enum):
@@ -91,6 +78,8 @@ class SetCondition:
 
 
 ALWAYS: Final = SetCondition()
+
+_NO_TTL: Final = CollectionTtl()  # a sorted-set write's default: the set never expires
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,18 +130,6 @@ class WrongType:
     @property
     def message(self) -> str:
         return f"key: holds a {self.actual}, not a {self.expected}"
-
-
-@dataclass(frozen=True, slots=True)
-class InvalidArgument:
-    """Bad input; `field` is the parameter's name, `message` starts with it."""
-
-    field: str
-    problem: str
-
-    @property
-    def message(self) -> str:
-        return f"{self.field}: {self.problem}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,47 +312,7 @@ _Cache: TypeAlias = dict[bytes, _Item]
 
 
 # ---------------------------------------------------------------------------------------------
-# Validation helpers (return the problem, or None)
-
-# A constant: `int | float` in an isinstance call builds a new union object on every call.
-_NUMBER_TYPES: Final = (int, float)  # bool is an int too, and is excluded where this is used
-
-
-def _check_name(name: str, field_name: str) -> InvalidArgument | None:
-    if not name:
-        return InvalidArgument(field_name, "must not be empty")
-    if len(name) > MAX_NAME_LENGTH:
-        return InvalidArgument(field_name, f"must be at most {MAX_NAME_LENGTH} characters")
-    return None
-
-
-def _check_bytes(data: bytes, field_name: str, limit: int) -> InvalidArgument | None:
-    if not data:
-        return InvalidArgument(field_name, "must not be empty")
-    if len(data) > limit:
-        return InvalidArgument(field_name, f"must be at most {limit} bytes")
-    return None
-
-
-def _check_score(score: float, field_name: str) -> InvalidArgument | None:
-    # Float first, as nearly every score is one; bool is an int but is not taken as a number.
-    if not isinstance(score, float) and (isinstance(score, bool) or not isinstance(score, int)):
-        return InvalidArgument(field_name, "must be a number")
-    if not math.isfinite(score):
-        return InvalidArgument(field_name, "must be a finite number")
-    return None
-
-
-def _check_ttl(ttl_seconds: float | None) -> InvalidArgument | None:
-    if ttl_seconds is None:
-        return None
-    if isinstance(ttl_seconds, bool) or not isinstance(ttl_seconds, _NUMBER_TYPES):
-        return InvalidArgument("ttl_seconds", "must be a number")
-    if not math.isfinite(ttl_seconds) or ttl_seconds <= 0:
-        return InvalidArgument("ttl_seconds", "must be a positive number")
-    if ttl_seconds > MAX_TTL_SECONDS:
-        return InvalidArgument("ttl_seconds", f"must be at most {MAX_TTL_SECONDS}")
-    return None
+# Helpers
 
 
 def _deadline(ttl_seconds: float | None, now: float) -> float | None:
@@ -386,29 +323,6 @@ def _resolve_ranks(start: int | None, end: int | None, length: int) -> tuple[int
     """Python-slice semantics, as Momento: negative ranks count from the end."""
     lo, hi, _ = slice(start, end).indices(length)
     return lo, max(lo, hi)
-
-
-def _check_ranks(start: int | None, end: int | None) -> InvalidArgument | None:
-    """Momento's SDK rules: same-sign ranks must be ordered start < end."""
-    for name, rank in (("start_rank", start), ("end_rank", end)):
-        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int)):
-            return InvalidArgument(name, "must be an integer")
-    if start is None or end is None:
-        return None
-    if start >= 0 and end >= 0 and start > end:
-        return InvalidArgument("start_rank", "must be less than end_rank")
-    if start < 0 and end < 0 and start >= end:
-        return InvalidArgument("start_rank", "negative start_rank must be less than end_rank")
-    return None
-
-
-def _check_score_bounds(low: ScoreBound | None, high: ScoreBound | None) -> InvalidArgument | None:
-    for name, bound in (("min_score", low), ("max_score", high)):
-        if bound is not None and (problem := _check_score(bound.score, name)):
-            return problem
-    if low is not None and high is not None and low.score > high.score:
-        return InvalidArgument("min_score", "must be less than or equal to max_score")
-    return None
 
 
 def _condition_holds(condition: SetCondition, current: bytes | None) -> bool:
@@ -447,7 +361,7 @@ class Store:
     # -- control --------------------------------------------------------------------------
 
     def create_cache(self, cache_name: str) -> Ok | CacheAlreadyExists | InvalidArgument:
-        if problem := _check_name(cache_name, "cache_name"):
+        if problem := check_name(cache_name, "cache_name"):
             return problem
         with self._lock:
             if cache_name in self._caches:
@@ -495,7 +409,7 @@ class Store:
 
     def delete(self, cache_name: str, key: bytes) -> WriteResult:
         """Delete the item under `key` whatever its type; deleting nothing succeeds."""
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES):
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
             cache = self._caches.get(cache_name)
@@ -507,7 +421,7 @@ class Store:
     # -- scalars --------------------------------------------------------------------------
 
     def get(self, cache_name: str, key: bytes) -> GetResult:
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES):
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
             cache = self._caches.get(cache_name)
@@ -530,8 +444,8 @@ class Store:
     ) -> SetResult:
         """Store a scalar (replacing an item of any type unless a condition says otherwise)."""
         if problem := (
-            _check_bytes(key, "key", MAX_KEY_BYTES)
-            or _check_ttl(ttl_seconds)
+            check_bytes(key, "key", MAX_KEY_BYTES)
+            or check_ttl(ttl_seconds)
             or (
                 InvalidArgument("value", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes")
                 if len(value) > MAX_ITEM_VALUE_BYTES
@@ -560,10 +474,10 @@ class Store:
         cache_name: str,
         key: bytes,
         elements: Sequence[tuple[bytes, float]],
-        ttl: CollectionTtl = CollectionTtl(),
+        ttl: CollectionTtl = _NO_TTL,
     ) -> WriteResult:
         """Insert each `(value, score)`, or overwrite the score of a value already present."""
-        if problem := self._check_write(key, ttl) or _check_elements(elements):
+        if problem := self._check_write(key, ttl) or check_elements(elements):
             return problem
         with self._lock:
             found = self._writable_set(cache_name, key, ttl)
@@ -579,13 +493,13 @@ class Store:
         key: bytes,
         value: bytes,
         amount: float,
-        ttl: CollectionTtl = CollectionTtl(),
+        ttl: CollectionTtl = _NO_TTL,
     ) -> ScoreResult:
         """Add `amount` to the value's score (a missing value starts at `amount`)."""
         if problem := (
             self._check_write(key, ttl)
-            or _check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
-            or _check_score(amount, "amount")
+            or check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
+            or check_score(amount, "amount")
         ):
             return problem
         with self._lock:
@@ -608,7 +522,7 @@ class Store:
         self, cache_name: str, key: bytes, values: Sequence[bytes]
     ) -> WriteResult:
         """Remove the values; absent values and an absent set are not errors (as Momento)."""
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_values(values):
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_values(values):
             return problem
         with self._lock:
             found = self._readable_set(cache_name, key)
@@ -634,7 +548,7 @@ class Store:
     ) -> FetchResult:
         """Elements ranked `start_rank` (inclusive) to `end_rank` (exclusive) in `order`;
         negative ranks count from the end, as Python slices and Momento do."""
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_ranks(start_rank, end_rank):
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_ranks(start_rank, end_rank):
             return problem
         with self._lock:
             found = self._readable_set(cache_name, key)
@@ -656,9 +570,9 @@ class Store:
     ) -> FetchResult:
         """Elements scored within the bounds, in `order`, skipping `offset`, at most `count`."""
         if problem := (
-            _check_bytes(key, "key", MAX_KEY_BYTES)
-            or _check_score_bounds(min_score, max_score)
-            or _check_window(offset, count)
+            check_bytes(key, "key", MAX_KEY_BYTES)
+            or check_score_bounds(min_score, max_score)
+            or check_window(offset, count)
         ):
             return problem
         with self._lock:
@@ -678,7 +592,7 @@ class Store:
     def sorted_set_get_rank(
         self, cache_name: str, key: bytes, value: bytes, order: Order = Order.ASC
     ) -> RankResult:
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_bytes(
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_bytes(
             value, "value", MAX_ELEMENT_VALUE_BYTES
         ):
             return problem
@@ -690,7 +604,7 @@ class Store:
             return Miss(MissKind.ELEMENT) if rank is None else Rank(value, rank)
 
     def sorted_set_get_score(self, cache_name: str, key: bytes, value: bytes) -> ScoreResult:
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_bytes(
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_bytes(
             value, "value", MAX_ELEMENT_VALUE_BYTES
         ):
             return problem
@@ -704,7 +618,7 @@ class Store:
     def sorted_set_get_scores(
         self, cache_name: str, key: bytes, values: Sequence[bytes]
     ) -> ScoresResult:
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_values(values):
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_values(values):
             return problem
         with self._lock:
             found = self._readable_set(cache_name, key)
@@ -713,7 +627,7 @@ class Store:
             return Scores([(value, found.score(value)) for value in values])
 
     def sorted_set_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES):
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
             found = self._readable_set(cache_name, key)
@@ -728,7 +642,7 @@ class Store:
         min_score: ScoreBound | None = None,
         max_score: ScoreBound | None = None,
     ) -> LengthResult:
-        if problem := _check_bytes(key, "key", MAX_KEY_BYTES) or _check_score_bounds(
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_score_bounds(
             min_score, max_score
         ):
             return problem
@@ -781,62 +695,23 @@ class Store:
 
     @staticmethod
     def _check_write(key: bytes, ttl: CollectionTtl) -> InvalidArgument | None:
-        return _check_bytes(key, "key", MAX_KEY_BYTES) or _check_ttl(ttl.ttl_seconds)
-
-
-def _check_elements(elements: Sequence[tuple[bytes, float]]) -> InvalidArgument | None:
-    if not elements:
-        return InvalidArgument("elements", "must hold at least one element")
-    for index, (value, score) in enumerate(elements):
-        # Named `elements[i].<field>` only on failure: formatting the names for every valid
-        # element of every put cost more than checking it.
-        if problem := _check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES) or _check_score(
-            score, "score"
-        ):
-            return InvalidArgument(f"elements[{index}].{problem.field}", problem.problem)
-    return None
-
-
-def _check_values(values: Sequence[bytes]) -> InvalidArgument | None:
-    if not values:
-        return InvalidArgument("value", "at least one value is required")
-    for value in values:
-        if problem := _check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES):
-            return problem
-    return None
-
-
-def _check_window(offset: int, count: int | None) -> InvalidArgument | None:
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        return InvalidArgument("offset", "must be an integer >= 0")
-    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count <= 0):
-        return InvalidArgument("count", "must be an integer > 0")
-    return None
+        return check_bytes(key, "key", MAX_KEY_BYTES) or check_ttl(ttl.ttl_seconds)
 
 
 __all__ = [
     "ALWAYS",
-    "MAX_ELEMENT_VALUE_BYTES",
-    "MAX_ITEM_VALUE_BYTES",
-    "MAX_KEY_BYTES",
-    "MAX_NAME_LENGTH",
-    "MAX_TTL_SECONDS",
     "OK",
     "CacheAlreadyExists",
     "CacheNotFound",
-    "CollectionTtl",
     "Elements",
     "Hit",
-    "InvalidArgument",
     "Length",
     "Miss",
     "MissKind",
     "NotStored",
     "Ok",
-    "Order",
     "Rank",
     "Score",
-    "ScoreBound",
     "Scores",
     "SetCondition",
     "SetConditionKind",

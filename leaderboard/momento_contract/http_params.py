@@ -1,7 +1,8 @@
-"""Parsing of the HTTP door's query parameters and JSON bodies into store arguments.
+"""Parsing of the sorted-set routes' query parameters and JSON bodies (docs/momento-http.md).
 
-Every problem raises `BadRequestError` with a message that starts with the field's name, so the
-door answers a precise 400 and the store is never called.
+The local server's HTTP door and the bridge Lambda both read requests with this module, so they
+accept the same requests and answer the same 400s. Every problem raises `BadRequestError` with a
+message that starts with the field's name, and nothing behind the server is called.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Final
 
 from multidict import MultiMapping
 
-from leaderboard.local.momento_server.store import (
+from leaderboard.momento_contract.arguments import (
     MAX_TTL_SECONDS,
     CollectionTtl,
     Order,
