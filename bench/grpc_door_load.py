@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,7 +27,7 @@ from momento.responses import CacheSortedSetGetRank, CacheSortedSetPutElement
 from momento_wire_types import cacheclient_pb2 as wire
 from momento_wire_types import cacheclient_pb2_grpc as wire_grpc
 
-from bench.momento_server import member
+from bench.momento_server import for_seconds, member
 
 CLIENTS = 4
 COLLECTION_TTL = timedelta(hours=1)
@@ -60,27 +59,19 @@ async def _put_rank(load: PutRankLoad) -> float:
             )
             for _ in range(CLIENTS)
         ]
-        deadline = time.perf_counter() + load.seconds
-        rounds = 0
 
-        async def worker(seed: int) -> None:
-            nonlocal rounds
-            rng = random.Random(seed)
-            client = clients[seed % len(clients)]
-            while time.perf_counter() < deadline:
-                name = member(rng.randrange(load.members))
-                score = float(rng.randrange(1_000_000))
-                put = await client.sorted_set_put_element(load.cache, load.key, name, score)
-                assert isinstance(put, CacheSortedSetPutElement.Success), put
-                rank = await client.sorted_set_get_rank(
-                    load.cache, load.key, name, SortOrder.DESCENDING
-                )
-                assert isinstance(rank, CacheSortedSetGetRank.Hit), rank
-                rounds += 1
+        async def put_rank(rng: random.Random) -> None:
+            client = rng.choice(clients)
+            name = member(rng.randrange(load.members))
+            score = float(rng.randrange(1_000_000))
+            put = await client.sorted_set_put_element(load.cache, load.key, name, score)
+            assert isinstance(put, CacheSortedSetPutElement.Success), put
+            rank = await client.sorted_set_get_rank(
+                load.cache, load.key, name, SortOrder.DESCENDING
+            )
+            assert isinstance(rank, CacheSortedSetGetRank.Hit), rank
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(seed) for seed in range(load.concurrency)))
-        return 2 * rounds / (time.perf_counter() - started)
+        return await for_seconds(load.concurrency, load.seconds, put_rank)
 
 
 def put_rank_load(load: PutRankLoad) -> float:
@@ -95,30 +86,22 @@ async def _put_rank_wire(load: PutRankLoad) -> float:
     channels = [grpc.aio.insecure_channel(f"{load.host}:{load.port}") for _ in range(CLIENTS)]
     try:
         stubs = [wire_grpc.ScsStub(channel) for channel in channels]  # type: ignore[no-untyped-call]
-        deadline = time.perf_counter() + load.seconds
-        rounds = 0
 
-        async def worker(seed: int) -> None:
-            nonlocal rounds
-            rng = random.Random(seed)
-            stub = stubs[seed % len(stubs)]
-            while time.perf_counter() < deadline:
-                name = member(rng.randrange(load.members)).encode()
-                element = wire._SortedSetElement(value=name, score=float(rng.randrange(1_000_000)))
-                put = wire._SortedSetPutRequest(
-                    set_name=set_name, elements=[element], ttl_milliseconds=ttl_ms, refresh_ttl=True
-                )
-                await stub.SortedSetPut(put, metadata=metadata)
-                rank = wire._SortedSetGetRankRequest(
-                    set_name=set_name, value=name, order=wire._SortedSetGetRankRequest.DESCENDING
-                )
-                found = await stub.SortedSetGetRank(rank, metadata=metadata)
-                assert found.HasField("element_rank"), found
-                rounds += 1
+        async def put_rank(rng: random.Random) -> None:
+            stub = rng.choice(stubs)
+            name = member(rng.randrange(load.members)).encode()
+            element = wire._SortedSetElement(value=name, score=float(rng.randrange(1_000_000)))
+            put = wire._SortedSetPutRequest(
+                set_name=set_name, elements=[element], ttl_milliseconds=ttl_ms, refresh_ttl=True
+            )
+            await stub.SortedSetPut(put, metadata=metadata)
+            rank = wire._SortedSetGetRankRequest(
+                set_name=set_name, value=name, order=wire._SortedSetGetRankRequest.DESCENDING
+            )
+            found = await stub.SortedSetGetRank(rank, metadata=metadata)
+            assert found.HasField("element_rank"), found
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(seed) for seed in range(load.concurrency)))
-        return 2 * rounds / (time.perf_counter() - started)
+        return await for_seconds(load.concurrency, load.seconds, put_rank)
     finally:
         for channel in channels:
             await channel.close()

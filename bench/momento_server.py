@@ -115,7 +115,7 @@ def in_process_top(store: Store) -> tuple[float, float]:
 # -- load generators (run in a child process) ---------------------------------------------
 
 
-async def _for_seconds(
+async def for_seconds(
     concurrency: int,
     seconds: float,
     one_round: Callable[[random.Random], Coroutine[Any, Any, None]],
@@ -151,7 +151,7 @@ async def _http_load(url: str, settings: Settings) -> tuple[float, float, float]
                 assert response.status == 200, await response.text()
                 await response.read()
 
-        throughput = await _for_seconds(settings.concurrency, settings.seconds, put_rank)
+        throughput = await for_seconds(settings.concurrency, settings.seconds, put_rank)
         samples = []
         top = {"key": KEY, "start_rank": "0", "end_rank": str(TOP_N), "order": "DESC"}
         for _ in range(LATENCY_SAMPLES // 4):
@@ -182,7 +182,7 @@ async def _redis_load(port: int, settings: Settings) -> float:
             await client.zadd(KEY, {name: rng.randrange(1_000_000)})
             await client.zrevrank(KEY, name)
 
-        return await _for_seconds(settings.concurrency, settings.seconds, zadd_zrevrank)
+        return await for_seconds(settings.concurrency, settings.seconds, zadd_zrevrank)
     finally:
         await client.aclose()
 
