@@ -57,13 +57,18 @@ def _data(run: StateRun, width: int = DATA_WIDTH) -> Text:
     return text
 
 
+def _error(error: str, failed: bool) -> Text:
+    """The error name, marked "(caught)" when a Catch handled it."""
+    text = Text(error, style="bold red" if failed else "yellow")
+    if not failed:
+        text.append(" (caught)", style="dim")
+    return text
+
+
 def _problem(run: StateRun) -> Text:
     if run.error is None:
         return Text("")
-    style = "bold red" if run.failed else "yellow"
-    text = Text(run.error, style=style)
-    if not run.failed:
-        text.append(" (caught)", style="dim")
+    text = _error(run.error, run.failed)
     if run.cause:
         text.append(f"\n{truncate(run.cause, CAUSE_WIDTH)}", style="dim")
     return text
@@ -155,11 +160,10 @@ def stacked_timeline(execution: Execution, width: int, *, title: str | None = No
 
 def _stacked_problem(run: StateRun, indent: str, width: int) -> list[Text]:
     """The error line, then the cause cut into indented lines (causes are often one long word)."""
-    assert run.error is not None
-    problem = _problem(run).split("\n")[0]
+    assert run.error is not None  # called only for a run that ended in an error
     room = max(16, width - len(indent))
     cause = truncate(run.cause or "", CAUSE_LINES * room)
-    return [Text(indent) + problem] + [
+    return [Text(indent) + _error(run.error, run.failed)] + [
         Text(indent + cause[start : start + room], style="dim")
         for start in range(0, len(cause), room)
     ]
