@@ -31,8 +31,8 @@ from bench.momento_server import for_seconds, member
 
 CLIENTS = 4
 COLLECTION_TTL = timedelta(hours=1)
-# What the SDK puts in every data call's metadata; the local server's default accepts any key.
-LOCAL_API_KEY = "local"
+# The key `CredentialProvider.for_momento_local` sends: none (the local default needs none).
+LOCAL_API_KEY = ""
 
 
 @dataclass(frozen=True)
