@@ -87,7 +87,10 @@ def check_score(score: float, field_name: str) -> InvalidArgument | None:
 
 
 def check_ttl(ttl_seconds: float | None) -> InvalidArgument | None:
-    if ttl_seconds is None:
+    # The common valid case in one test: a comparison chain is False for NaN and infinities.
+    if ttl_seconds is None or (
+        type(ttl_seconds) in _NUMBER_TYPES and 0 < ttl_seconds <= MAX_TTL_SECONDS
+    ):
         return None
     if isinstance(ttl_seconds, bool) or not isinstance(ttl_seconds, _NUMBER_TYPES):
         return InvalidArgument("ttl_seconds", "must be a number")
@@ -124,9 +127,22 @@ def check_score_bounds(low: ScoreBound | None, high: ScoreBound | None) -> Inval
 def check_elements(elements: Sequence[tuple[bytes, float]]) -> InvalidArgument | None:
     if not elements:
         return InvalidArgument("elements", "must hold at least one element")
+    # Every put runs this: the common valid element (a non-empty value, a finite float score)
+    # passes one inline test, and only anything else goes through the naming checks below.
+    for value, score in elements:
+        if not (
+            0 < len(value) <= MAX_ELEMENT_VALUE_BYTES
+            and type(score) is float
+            and -math.inf < score < math.inf
+        ):
+            return _element_problem(elements)
+    return None
+
+
+def _element_problem(elements: Sequence[tuple[bytes, float]]) -> InvalidArgument | None:
+    """The first element's problem, named `elements[i].<field>`; None if all are valid (an
+    int score is valid too)."""
     for index, (value, score) in enumerate(elements):
-        # Named `elements[i].<field>` only on failure: formatting the names for every valid
-        # element of every put cost more than checking it.
         if problem := check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES) or check_score(
             score, "score"
         ):
