@@ -4,9 +4,9 @@
 share the server's GIL. Workers are spread over several clients, each with its own channel
 (one HTTP/2 connection), as separate application instances would be.
 
-The load itself costs about as much CPU per request as the server does (~330 us with momento
-1.29.1; under a profiler about 40% of it is the SDK building a whole `ScsStub` per call), so
-on a two-core machine the figure measures client and server together, not the server alone.
+The SDK load costs more CPU per request than the server does (~330 us with momento 1.29.1;
+under a profiler about 40% of it is the SDK building a whole `ScsStub` per call), so on a
+two-core machine its figure measures client and server together, not the server alone.
 `put_rank_wire_load` sends the same two requests, with the same metadata, through the generated
 `momento-wire-types` stubs on `grpc.aio` channels: a cheap client, so its figure is the door's
 own capacity, comparable with the HTTP door's (loaded by plain aiohttp).
@@ -27,7 +27,7 @@ from momento.responses import CacheSortedSetGetRank, CacheSortedSetPutElement
 from momento_wire_types import cacheclient_pb2 as wire
 from momento_wire_types import cacheclient_pb2_grpc as wire_grpc
 
-from bench.momento_server import for_seconds, member
+from bench.momento_server import Throughput, for_seconds, member
 
 CLIENTS = 4
 COLLECTION_TTL = timedelta(hours=1)
@@ -46,9 +46,10 @@ class PutRankLoad:
     members: int
     concurrency: int
     seconds: float
+    server_pid: int  # whose CPU per request to report
 
 
-async def _put_rank(load: PutRankLoad) -> float:
+async def _put_rank(load: PutRankLoad) -> Throughput:
     credentials = CredentialProvider.for_momento_local(load.host, load.port)
     async with AsyncExitStack() as stack:
         clients = [
@@ -71,15 +72,15 @@ async def _put_rank(load: PutRankLoad) -> float:
             )
             assert isinstance(rank, CacheSortedSetGetRank.Hit), rank
 
-        return await for_seconds(load.concurrency, load.seconds, put_rank)
+        return await for_seconds(load.concurrency, load.seconds, put_rank, load.server_pid)
 
 
-def put_rank_load(load: PutRankLoad) -> float:
+def put_rank_load(load: PutRankLoad) -> Throughput:
     """Put+rank requests/s over the gRPC door (2 requests per round)."""
     return asyncio.run(_put_rank(load))
 
 
-async def _put_rank_wire(load: PutRankLoad) -> float:
+async def _put_rank_wire(load: PutRankLoad) -> Throughput:
     metadata = (("cache", load.cache), ("authorization", LOCAL_API_KEY))
     set_name = load.key.encode()
     ttl_ms = int(COLLECTION_TTL.total_seconds() * 1000)
@@ -101,12 +102,12 @@ async def _put_rank_wire(load: PutRankLoad) -> float:
             found = await stub.SortedSetGetRank(rank, metadata=metadata)
             assert found.HasField("element_rank"), found
 
-        return await for_seconds(load.concurrency, load.seconds, put_rank)
+        return await for_seconds(load.concurrency, load.seconds, put_rank, load.server_pid)
     finally:
         for channel in channels:
             await channel.close()
 
 
-def put_rank_wire_load(load: PutRankLoad) -> float:
+def put_rank_wire_load(load: PutRankLoad) -> Throughput:
     """Put+rank requests/s over the gRPC door from wire-level stubs (2 requests per round)."""
     return asyncio.run(_put_rank_wire(load))

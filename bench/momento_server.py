@@ -4,10 +4,12 @@
                                    [--seconds 3] [--no-redis]
 
 Figures, for a sorted set of `--members` members:
-- put+rank ops/s in-process (one put of a random member, then its DESC rank; 2 ops);
-- put+rank requests/s over the HTTP door and the gRPC door with concurrent clients; the gRPC
-  door twice: loaded by the official SDK (whose client CPU per call is about the server's, so
-  on two cores that figure is client-bound) and by wire-level stubs (the door's own capacity);
+- put+rank ops/s in-process (one put of a random member, then its DESC rank; 2 ops): the
+  median of `--rounds` rounds, with the slowest and fastest, as a shared VM's speed drifts;
+- put+rank requests/s over the HTTP door and the gRPC door with concurrent clients, and the
+  CPU each request cost the server and the load; the gRPC door twice: loaded by the official
+  SDK (whose client CPU per call exceeds the server's, so on two cores that figure is
+  client-bound and has no target) and by wire-level stubs (the door's own capacity);
 - top-20 fetch (by rank, DESC) latency p50/p99, in-process and over HTTP;
 - resident memory (RSS) of the process holding the set.
 Load generators run in a separate process so they do not share the server's GIL. Where
@@ -21,6 +23,7 @@ import argparse
 import asyncio
 import gc
 import multiprocessing
+import os
 import random
 import shutil
 import socket
@@ -29,7 +32,7 @@ import subprocess
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -52,6 +55,7 @@ LATENCY_SAMPLES = 2000
 class Settings:
     members: int
     ops: int
+    rounds: int
     concurrency: int
     seconds: float
     redis: bool
@@ -89,18 +93,22 @@ def load(store: Store, members: int) -> None:
         store.sorted_set_put(CACHE, KEY.encode(), batch, TTL)
 
 
-def in_process_put_rank(store: Store, settings: Settings) -> float:
+def in_process_put_rank(store: Store, settings: Settings) -> list[float]:
+    """Put+rank ops/s of each round; every round puts fresh random scores."""
     rng = random.Random(2)
-    pairs = [
-        (member(rng.randrange(settings.members)).encode(), float(rng.randrange(1_000_000)))
-        for _ in range(settings.ops // 2)
-    ]
     key = KEY.encode()
-    started = time.perf_counter()
-    for value, score in pairs:
-        store.sorted_set_put(CACHE, key, [(value, score)], TTL)
-        store.sorted_set_get_rank(CACHE, key, value, Order.DESC)
-    return 2 * len(pairs) / (time.perf_counter() - started)
+    rounds = []
+    for _ in range(settings.rounds):
+        pairs = [
+            (member(rng.randrange(settings.members)).encode(), float(rng.randrange(1_000_000)))
+            for _ in range(settings.ops // settings.rounds // 2)
+        ]
+        started = time.perf_counter()
+        for value, score in pairs:
+            store.sorted_set_put(CACHE, key, [(value, score)], TTL)
+            store.sorted_set_get_rank(CACHE, key, value, Order.DESC)
+        rounds.append(2 * len(pairs) / (time.perf_counter() - started))
+    return rounds
 
 
 def in_process_top(store: Store) -> tuple[float, float]:
@@ -115,12 +123,31 @@ def in_process_top(store: Store) -> tuple[float, float]:
 # -- load generators (run in a child process) ---------------------------------------------
 
 
+@dataclass(frozen=True)
+class Throughput:
+    """A load run's requests/s, and the CPU each request cost the server and the load."""
+
+    requests_per_second: float
+    server_cpu_us: float
+    load_cpu_us: float
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far, all its threads (from /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = (
+            stat.read().rsplit(")", 1)[1].split()
+        )  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def for_seconds(
     concurrency: int,
     seconds: float,
     one_round: Callable[[random.Random], Coroutine[Any, Any, None]],
-) -> float:
-    """Run `one_round` (2 requests) from `concurrency` workers for `seconds`; requests/s."""
+    server_pid: int,
+) -> Throughput:
+    """Run `one_round` (2 requests) from `concurrency` workers for `seconds`."""
     deadline = time.perf_counter() + seconds
     rounds = 0
 
@@ -132,11 +159,18 @@ async def for_seconds(
             rounds += 1
 
     started = time.perf_counter()
+    server_started, load_started = cpu_seconds(server_pid), time.process_time()
     await asyncio.gather(*(worker(seed) for seed in range(concurrency)))
-    return 2 * rounds / (time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    requests = 2 * rounds
+    return Throughput(
+        requests / elapsed,
+        (cpu_seconds(server_pid) - server_started) / requests * 1e6,
+        (time.process_time() - load_started) / requests * 1e6,
+    )
 
 
-async def _http_load(url: str, settings: Settings) -> tuple[float, float, float]:
+async def _http_load(url: str, settings: Settings) -> tuple[Throughput, float, float]:
     connector = aiohttp.TCPConnector(limit=settings.concurrency)
     async with aiohttp.ClientSession(url, connector=connector) as session:
 
@@ -151,7 +185,9 @@ async def _http_load(url: str, settings: Settings) -> tuple[float, float, float]
                 assert response.status == 200, await response.text()
                 await response.read()
 
-        throughput = await for_seconds(settings.concurrency, settings.seconds, put_rank)
+        throughput = await for_seconds(
+            settings.concurrency, settings.seconds, put_rank, os.getppid()
+        )
         samples = []
         top = {"key": KEY, "start_rank": "0", "end_rank": str(TOP_N), "order": "DESC"}
         for _ in range(LATENCY_SAMPLES // 4):
@@ -163,11 +199,11 @@ async def _http_load(url: str, settings: Settings) -> tuple[float, float, float]
         return throughput, p50, p99
 
 
-def http_load(url: str, settings: Settings) -> tuple[float, float, float]:
+def http_load(url: str, settings: Settings) -> tuple[Throughput, float, float]:
     return asyncio.run(_http_load(url, settings))
 
 
-async def _redis_load(port: int, settings: Settings) -> float:
+async def _redis_load(port: int, server_pid: int, settings: Settings) -> Throughput:
     client = aioredis.Redis(port=port, max_connections=settings.concurrency)
     try:
         rng = random.Random(1)
@@ -182,16 +218,19 @@ async def _redis_load(port: int, settings: Settings) -> float:
             await client.zadd(KEY, {name: rng.randrange(1_000_000)})
             await client.zrevrank(KEY, name)
 
-        return await for_seconds(settings.concurrency, settings.seconds, zadd_zrevrank)
+        return await for_seconds(settings.concurrency, settings.seconds, zadd_zrevrank, server_pid)
     finally:
         await client.aclose()
 
 
-def redis_load(port: int, settings: Settings) -> float:
-    return asyncio.run(_redis_load(port, settings))
+def redis_load(port: int, server_pid: int, settings: Settings) -> Throughput:
+    return asyncio.run(_redis_load(port, server_pid, settings))
 
 
-def in_child(function: Callable[..., Any], *args: Any) -> Any:
+Result = TypeVar("Result")
+
+
+def in_child(function: Callable[..., Result], *args: Any) -> Result:
     """Run `function(*args)` in a fresh process, so load and server do not share a GIL."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(function, args)
@@ -200,7 +239,7 @@ def in_child(function: Callable[..., Any], *args: Any) -> Any:
 # -- doors ----------------------------------------------------------------------------------
 
 
-def grpc_door_put_rank(server: MomentoServer, settings: Settings) -> tuple[float, float]:
+def grpc_door_put_rank(server: MomentoServer, settings: Settings) -> tuple[Throughput, Throughput]:
     """Put+rank requests/s over the gRPC door: from the official SDK, then from wire stubs."""
     # A local import: the load module imports `member` from this one.
     from bench.grpc_door_load import (  # noqa: PLC0415
@@ -217,8 +256,9 @@ def grpc_door_put_rank(server: MomentoServer, settings: Settings) -> tuple[float
         settings.members,
         settings.concurrency,
         settings.seconds,
+        os.getpid(),
     )
-    return float(in_child(put_rank_load, load)), float(in_child(put_rank_wire_load, load))
+    return in_child(put_rank_load, load), in_child(put_rank_wire_load, load)
 
 
 def free_port() -> int:
@@ -227,7 +267,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def redis_put_rank(settings: Settings) -> float | None:
+def redis_put_rank(settings: Settings) -> Throughput | None:
     """ZADD+ZREVRANK requests/s against a throwaway redis-server; None when not installed."""
     binary = shutil.which("redis-server")
     if binary is None or not settings.redis:
@@ -243,7 +283,7 @@ def redis_put_rank(settings: Settings) -> float | None:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        return float(in_child(redis_load, port, settings))
+        return in_child(redis_load, port, process.pid, settings)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -257,8 +297,21 @@ def row(figure: str, ours: str, target: str = "", ok: bool | None = None) -> Non
     print(f"{figure:<44} {ours:>14} {target:>14} {verdict}", flush=True)
 
 
-def ratio(ours: float | None, redis: float | None) -> str:
-    return "n/a" if ours is None or redis is None else f"{ours / redis:.2f}x"
+def door_rows(figure: str, throughput: Throughput, *, target: bool) -> None:
+    """A load's requests/s (against the door target, if it has one), then its CPU split."""
+    rps = throughput.requests_per_second
+    if target:
+        row(figure, f"{rps:,.0f}", f">= {TARGET_DOOR_REQUESTS:,}", rps >= TARGET_DOOR_REQUESTS)
+    else:
+        row(figure, f"{rps:,.0f}")
+    row(
+        "  CPU per request, server / load (us)",
+        f"{throughput.server_cpu_us:.0f} / {throughput.load_cpu_us:.0f}",
+    )
+
+
+def ratio(ours: Throughput, redis: Throughput) -> str:
+    return f"{ours.requests_per_second / redis.requests_per_second:.2f}x"
 
 
 def run(settings: Settings) -> None:
@@ -279,54 +332,45 @@ def run(settings: Settings) -> None:
             loaded <= TARGET_RSS_MB,
         )
         row("  of which the sorted set (MB)", f"{loaded - baseline:.0f}")
-        ops = in_process_put_rank(server.store, settings)
+        rounds = in_process_put_rank(server.store, settings)
+        ops = statistics.median(rounds)
         row(
-            "in-process put+rank (ops/s)",
+            "in-process put+rank (ops/s), median",
             f"{ops:,.0f}",
             f">= {TARGET_IN_PROCESS_OPS:,}",
             ops >= TARGET_IN_PROCESS_OPS,
         )
+        row(
+            f"  slowest / fastest of {len(rounds)} rounds",
+            f"{min(rounds):,.0f} / {max(rounds):,.0f}",
+        )
         p50, p99 = in_process_top(server.store)
         row(f"in-process top-{TOP_N} p50 / p99 (ms)", f"{p50:.3f} / {p99:.3f}")
-        http_rps, http_p50, http_p99 = in_child(http_load, server.http_url, settings)
-        row(
-            "HTTP door put+rank (req/s)",
-            f"{http_rps:,.0f}",
-            f">= {TARGET_DOOR_REQUESTS:,}",
-            http_rps >= TARGET_DOOR_REQUESTS,
-        )
+        http, http_p50, http_p99 = in_child(http_load, server.http_url, settings)
+        door_rows("HTTP door put+rank (req/s)", http, target=True)
         row(f"HTTP door top-{TOP_N} p50 / p99 (ms)", f"{http_p50:.2f} / {http_p99:.2f}")
-        sdk_rps, grpc_rps = grpc_door_put_rank(server, settings)
-        row(
-            "gRPC door put+rank, official SDK (req/s)",
-            f"{sdk_rps:,.0f}",
-            f">= {TARGET_DOOR_REQUESTS:,}",
-            sdk_rps >= TARGET_DOOR_REQUESTS,
-        )
-        row(
-            "gRPC door put+rank, wire stubs (req/s)",
-            f"{grpc_rps:,.0f}",
-            f">= {TARGET_DOOR_REQUESTS:,}",
-            grpc_rps >= TARGET_DOOR_REQUESTS,
-        )
-    redis_rps = redis_put_rank(settings)
-    if redis_rps is None:
+        sdk, wire = grpc_door_put_rank(server, settings)
+        door_rows("gRPC door put+rank, official SDK (req/s)", sdk, target=False)
+        door_rows("gRPC door put+rank, wire stubs (req/s)", wire, target=True)
+    redis = redis_put_rank(settings)
+    if redis is None:
         row("redis ZADD+ZREVRANK (req/s)", "skipped", "(no redis-server)" if settings.redis else "")
         return
-    row("redis ZADD+ZREVRANK (req/s)", f"{redis_rps:,.0f}")
-    row("HTTP door / redis", ratio(http_rps, redis_rps))
-    row("gRPC door (wire stubs) / redis", ratio(grpc_rps, redis_rps))
+    door_rows("redis ZADD+ZREVRANK (req/s)", redis, target=False)
+    row("HTTP door / redis", ratio(http, redis))
+    row("gRPC door (wire stubs) / redis", ratio(wire, redis))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.momento_server")
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--ops", type=int, default=100_000, help="in-process operations")
+    parser.add_argument("--rounds", type=int, default=5, help="in-process rounds")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=3.0, help="per door load run")
     parser.add_argument("--no-redis", dest="redis", action="store_false")
     args = parser.parse_args(argv)
-    run(Settings(args.members, args.ops, args.concurrency, args.seconds, args.redis))
+    run(Settings(args.members, args.ops, args.rounds, args.concurrency, args.seconds, args.redis))
 
 
 if __name__ == "__main__":
