@@ -34,6 +34,8 @@ TEST_BOARD_RULES: Final = parse_board_rules(
             "increment-asc-": {"order": "asc", "updateMode": "increment", "topCount": 3},
             # Longer than "asc-": wins for "asc-increment-..." and replaces it whole (order desc).
             "asc-increment-": {"updateMode": "increment"},
+            # Days in UTC, so close-period turns an asOf into its own calendar date.
+            "daily-utc-": {"period": "daily", "timezone": "UTC"},
         },
         "boards": {"exact-asc-board": {"order": "asc", "updateMode": "best"}},
     },

@@ -114,6 +114,26 @@ CASES: list[tuple[str, Build, str]] = [
         "submissionId: must be at most 128 characters",
     ),
     (
+        "occurredAt February 30",
+        lambda board: _valid(board, occurredAt="2026-02-30T12:00:00Z"),
+        "occurredAt: is not a calendar date (2026-02-30)",
+    ),
+    (
+        "occurredAt April 31",
+        lambda board: _valid(board, occurredAt="2026-04-31T08:15:00.5+09:00"),
+        "occurredAt: is not a calendar date (2026-04-31)",
+    ),
+    (
+        "occurredAt February 29 of a common year",
+        lambda board: _valid(board, occurredAt="2025-02-29T00:00:00Z"),
+        "occurredAt: is not a calendar date (2025-02-29)",
+    ),
+    (
+        "occurredAt February 29 of a century not divisible by 400",
+        lambda board: _valid(board, occurredAt="1900-02-29T00:00:00Z"),
+        "occurredAt: is not a calendar date (1900-02-29)",
+    ),
+    (
         "first problem wins",
         lambda board: {"leaderboard": "", "name": "", "score": "x"},
         "leaderboard: must not be empty",
@@ -152,3 +172,20 @@ def test_limits_themselves_are_accepted(submit: SubmitScore, board: Board) -> No
     )
     assert result.status == "SUCCEEDED", result.cause
     assert board.members() == [(longest, 0)]
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        "2024-02-29T12:00:00Z",  # divisible by 4
+        "2000-02-29T23:59:59-05:00",  # divisible by 400
+        "2025-04-30T00:00:00Z",  # last day of a 30-day month
+        "2025-12-31T23:59:59.999999999+14:00",  # last day of a 31-day month
+    ],
+)
+def test_last_days_of_months_are_accepted(
+    submit: SubmitScore, board: Board, occurred_at: str
+) -> None:
+    result = submit(_valid(board.name, occurredAt=occurred_at))
+    assert result.status == "SUCCEEDED", result.cause
+    assert board.members() == [("intruder", 1)]
