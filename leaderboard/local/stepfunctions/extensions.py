@@ -13,6 +13,7 @@ further calls do nothing. What it installs, one module each:
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
 - ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
+- ``sqs_attributes``: a queue's attributes computed when read, so no message count per send.
 - ``server_dispatch``: moto's per-request routing lookups computed once (installed last: it
   memoizes the URL patterns the other extensions add).
 """
@@ -31,6 +32,7 @@ from leaderboard.local.stepfunctions import (
     jsonata_eval,
     server_dispatch,
     service_clients,
+    sqs_attributes,
     sqs_clock,
     sync_execution,
 )
@@ -57,5 +59,6 @@ def install_extensions() -> None:
         sync_execution.install()
         execution_names.install()
         sqs_clock.install()
+        sqs_attributes.install()
         server_dispatch.install()
         _installed = True

@@ -1,10 +1,10 @@
 """moto's SQS reads the clock through ``time.time()`` instead of naive-datetime arithmetic.
 
-Every ``ScoreSubmitted`` event the local bus delivers is an SQS ``SendMessage``, and moto
-recomputes the queue's attributes on each one, which asks every message still in the queue
+Every ``ScoreSubmitted`` event the local bus delivers lands in an SQS queue that the CLI and
+tests read later. When the queue is received from or counted, moto asks every message in it
 whether it is visible or delayed, each answer a fresh ``unix_time_millis()`` built from two
-datetimes. The same milliseconds since the epoch from ``time.time()`` cost a tenth, which
-keeps delivery cheap while events pile up unread (the CLI and tests read them later).
+datetimes. The same milliseconds since the epoch from ``time.time()`` cost a tenth, which keeps
+reading a long backlog of events cheap.
 """
 
 import time
