@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
+from datetime import MINYEAR, date, datetime
 from typing import Final
 
 from leaderboard.client.errors import LeaderboardValidationError
@@ -66,8 +66,39 @@ def _is_integer(value: object) -> bool:
 
 
 def check_period(period: str | None) -> None:
-    if period is not None and (not isinstance(period, str) or not PERIOD_PATTERN.fullmatch(period)):
+    if period is None:
+        return
+    if not isinstance(period, str) or not PERIOD_PATTERN.fullmatch(period):
         raise _reject("period", "must be a period key such as 2026-11-22, 2026-W47 or 2026-11")
+    problem = _calendar_problem(period)
+    if problem is not None:
+        raise _reject("period", problem)
+
+
+def _calendar_problem(period: str) -> str | None:
+    """Why a well-shaped key names no period (None if it names one), in the workflows' words.
+
+    A key that names no day, week or month would read an empty board or close an empty
+    "period"; the workflows refuse it with these messages, computed there with arithmetic.
+    """
+    year = int(period[:4])
+    if year < MINYEAR:
+        return "year must be 0001-9999"
+    if period[5] == "W":
+        week = int(period[6:])
+        if not 1 <= week <= 53:
+            return "week must be 01-53"
+        # December 28 always falls in the last ISO week of its year.
+        if week > date(year, 12, 28).isocalendar().week:
+            return f"{period[:4]} has no week 53 (it has 52 ISO weeks)"
+        return None
+    if len(period) == len("2026-11"):
+        return None if 1 <= int(period[5:]) <= 12 else "month must be 01-12"
+    try:
+        date.fromisoformat(period)
+    except ValueError:
+        return f"is not a calendar date ({period})"
+    return None
 
 
 def check_rank(field: str, rank: int | None) -> None:

@@ -36,6 +36,10 @@ TEST_BOARD_RULES: Final = parse_board_rules(
             "asc-increment-": {"updateMode": "increment"},
             # Days in UTC, so close-period turns an asOf into its own calendar date.
             "daily-utc-": {"period": "daily", "timezone": "UTC"},
+            # One board per period kind, closing without a settle wait (period-key tests).
+            "days-": {"period": "daily", "timezone": "UTC", "closeSettleSeconds": 0},
+            "weeks-": {"period": "weekly", "timezone": "UTC", "closeSettleSeconds": 0},
+            "months-": {"period": "monthly", "timezone": "UTC", "closeSettleSeconds": 0},
         },
         "boards": {"exact-asc-board": {"order": "asc", "updateMode": "best"}},
     },

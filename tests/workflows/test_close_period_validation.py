@@ -6,32 +6,11 @@ JavaScript JSONata of AWS rolls 2026-02-30 over to March 2 while jsonata-python 
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
-from typing import Any
-
 import pytest
 
-from leaderboard.local.history import parse_history
 from leaderboard.local.stack import LocalStack
 from tests.workflows.board_rules_for_tests import board_name
-
-
-def _close(stack: LocalStack, request: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The finished close-period execution (STANDARD: started, then polled) and its states."""
-    sfn = stack.client("stepfunctions")
-    arn = sfn.start_execution(
-        stateMachineArn=stack.state_machine_arn("close-period"),
-        name=str(uuid.uuid4()),
-        input=json.dumps(request),
-    )["executionArn"]
-    deadline = time.monotonic() + 30
-    while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
-        assert time.monotonic() < deadline, f"{arn} still running"
-        time.sleep(0.05)
-    events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
-    return dict(described), [run.name for run in parse_history(events).all_runs()]
+from tests.workflows.workflow_runner import close_period
 
 
 @pytest.mark.parametrize(
@@ -54,7 +33,7 @@ def _close(stack: LocalStack, request: dict[str, Any]) -> tuple[dict[str, Any], 
 def test_an_impossible_as_of_is_a_validation_error(
     stack: LocalStack, as_of: str, cause: str
 ) -> None:
-    closed, ran = _close(stack, {"leaderboard": board_name("desc-"), "asOf": as_of})
+    closed, ran = close_period(stack, {"leaderboard": board_name("desc-"), "asOf": as_of})
     assert (closed["status"], closed.get("error"), closed.get("cause")) == (
         "FAILED",
         "Leaderboard.ValidationError",
@@ -74,7 +53,7 @@ def test_an_impossible_as_of_is_a_validation_error(
 def test_a_last_day_of_a_month_as_of_is_accepted(stack: LocalStack, as_of: str, day: str) -> None:
     # Asking for a period that has not ended yet stops the close before anything is read, and
     # its cause names the day asOf fell on: asOf passed Validate and became that day.
-    closed, ran = _close(
+    closed, ran = close_period(
         stack, {"leaderboard": board_name("daily-utc-"), "period": "9999-01-01", "asOf": as_of}
     )
     assert (closed["status"], closed.get("error"), closed.get("cause")) == (

@@ -1,8 +1,11 @@
-"""Runs any deployed workflow through StartSyncExecution, and seeds boards with the SDK."""
+"""Runs any deployed workflow (express through StartSyncExecution, close-period started and
+polled), and seeds boards with the SDK."""
 
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,3 +66,19 @@ def seed(client: CacheClient, cache_name: str, board: str, scores: Mapping[str, 
     """Puts `scores` on `board` directly with the official SDK (no workflow involved)."""
     response = client.sorted_set_put_elements(cache_name, board, dict(scores))
     assert isinstance(response, CacheSortedSetPutElements.Success), response
+
+
+def close_period(stack: LocalStack, request: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The finished close-period execution (STANDARD: started, then polled) and its states."""
+    sfn = stack.client("stepfunctions")
+    arn = sfn.start_execution(
+        stateMachineArn=stack.state_machine_arn("close-period"),
+        name=str(uuid.uuid4()),
+        input=json.dumps(request),
+    )["executionArn"]
+    deadline = time.monotonic() + 30
+    while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, f"{arn} still running"
+        time.sleep(0.05)
+    events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    return dict(described), [run.name for run in parse_history(events).all_runs()]
