@@ -14,6 +14,8 @@ further calls do nothing. What it installs, one module each:
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
 - ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
 - ``sqs_attributes``: a queue's attributes computed when read, so no message count per send.
+- ``sqs_visible``: a receive asks the queued messages only up to the end of its batch.
+- ``sqs_receipts``: a delete finds its message through the receipt handle, not a queue scan.
 - ``server_dispatch``: moto's per-request routing lookups computed once (installed last: it
   memoizes the URL patterns the other extensions add).
 """
@@ -34,6 +36,8 @@ from leaderboard.local.stepfunctions import (
     service_clients,
     sqs_attributes,
     sqs_clock,
+    sqs_receipts,
+    sqs_visible,
     sync_execution,
 )
 
@@ -60,5 +64,7 @@ def install_extensions() -> None:
         execution_names.install()
         sqs_clock.install()
         sqs_attributes.install()
+        sqs_visible.install()
+        sqs_receipts.install()
         server_dispatch.install()
         _installed = True
