@@ -63,6 +63,15 @@ def fake_session() -> boto3.Session:
     )
 
 
+def client_recording_requests(stack: LocalStack) -> tuple[LeaderboardClient, list[str]]:
+    """A client on the local stack, and the list of Step Functions calls it sends (for tests
+    that the client refused input before sending anything)."""
+    session = fake_session()
+    sent: list[str] = []
+    session.events.register("before-call.sfn", lambda model, **_: sent.append(model.name))
+    return LeaderboardClient("client", session=session, endpoint_url=stack.endpoint_url), sent
+
+
 def deployed(workflow_name: str) -> bool:
     """Whether the workflow's definition is in this tree (the read and close workflows land
     with their own issues; their client tests run as soon as they do)."""

@@ -19,7 +19,7 @@ import pytest
 from leaderboard.client import LeaderboardClient, LeaderboardValidationError, validation
 from leaderboard.local.stack import LocalStack
 from leaderboard.local.stepfunctions.jsonata_eval import evaluate
-from tests.client.conftest import fake_session
+from tests.client.conftest import client_recording_requests
 
 DEFINITIONS = Path(__file__).parents[2] / "statemachines"
 # Each workflow that takes a period, with a request that is valid but for the period.
@@ -89,10 +89,7 @@ def test_client_accepts_every_real_period(period: str) -> None:
 def test_client_refuses_a_key_that_names_no_period_before_any_request(
     stack: LocalStack, workflow: str, call: Call, period: str, cause: str
 ) -> None:
-    session = fake_session()
-    sent: list[str] = []
-    session.events.register("before-call.sfn", lambda model, **_: sent.append(model.name))
-    client = LeaderboardClient("client", session=session, endpoint_url=stack.endpoint_url)
+    client, sent = client_recording_requests(stack)
     with pytest.raises(LeaderboardValidationError) as raised:
         call(client, period)
     assert (raised.value.error, raised.value.cause) == ("Leaderboard.ValidationError", cause)

@@ -17,7 +17,7 @@ import pytest
 
 from leaderboard.client import LeaderboardClient, LeaderboardValidationError, validation
 from leaderboard.local.stack import LocalStack
-from tests.client.conftest import fake_session, needs_workflow
+from tests.client.conftest import client_recording_requests, needs_workflow
 
 Call = Callable[[LeaderboardClient], object]
 
@@ -102,10 +102,7 @@ def workflow_judges(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_client_rejects_bad_input_before_any_request(
     stack: LocalStack, field: str, call: Call
 ) -> None:
-    session = fake_session()
-    sent: list[str] = []
-    session.events.register("before-call.sfn", lambda model, **_: sent.append(model.name))
-    client = LeaderboardClient("client", session=session, endpoint_url=stack.endpoint_url)
+    client, sent = client_recording_requests(stack)
     with pytest.raises(LeaderboardValidationError) as raised:
         call(client)
     assert raised.value.error == "Leaderboard.ValidationError"
@@ -116,10 +113,7 @@ def test_client_rejects_bad_input_before_any_request(
 
 def test_the_request_counter_sees_calls_that_are_sent(stack: LocalStack, board: str) -> None:
     """The observer used above does see real calls: its empty list means something."""
-    session = fake_session()
-    sent: list[str] = []
-    session.events.register("before-call.sfn", lambda model, **_: sent.append(model.name))
-    client = LeaderboardClient("client", session=session, endpoint_url=stack.endpoint_url)
+    client, sent = client_recording_requests(stack)
     client.submit_score(board, "mario", 1)
     assert sent == ["ListStateMachines", "StartSyncExecution"]
 
