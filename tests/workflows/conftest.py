@@ -8,12 +8,10 @@ local Secrets Manager, exactly as the state machine's connection uses it.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,51 +19,29 @@ from momento import CacheClient
 from momento.requests import SortOrder
 from momento.responses import CacheSortedSetFetch
 
-from leaderboard.local.history import Execution, parse_history
+from leaderboard.local.history import Execution
 from leaderboard.local.momento_server.faults import FaultInjector
 from leaderboard.local.stack import LocalStack
 from tests.workflows.board_rules_for_tests import RulesLocalStack
-from tests.workflows.workflow_runner import WorkflowRunner
+from tests.workflows.workflow_runner import Run, WorkflowRunner
 
 STAGE = "wftest"
 
 
-@dataclass(frozen=True)
-class Submission:
-    """What StartSyncExecution answered for one submission."""
-
-    execution_arn: str
-    status: str
-    output: dict[str, Any] | None
-    error: str | None
-    cause: str | None
+Submission = Run  # what StartSyncExecution answered for one submission
 
 
 class SubmitScore:
     """Starts submit-score executions and reads their history."""
 
     def __init__(self, stack: LocalStack) -> None:
-        self._sfn = stack.client("stepfunctions")
-        self._arn = stack.state_machine_arn("submit-score")
+        self._runner = WorkflowRunner(stack)
 
     def __call__(self, submission: Any) -> Submission:
-        response = self._sfn.start_sync_execution(
-            stateMachineArn=self._arn, input=json.dumps(submission)
-        )
-        output = response.get("output")
-        return Submission(
-            execution_arn=response["executionArn"],
-            status=response["status"],
-            output=json.loads(output) if output is not None else None,
-            error=response.get("error"),
-            cause=response.get("cause"),
-        )
+        return self._runner("submit-score", submission)
 
     def history(self, submission: Submission) -> Execution:
-        events = self._sfn.get_execution_history(
-            executionArn=submission.execution_arn, maxResults=1000
-        )["events"]
-        return parse_history(events)
+        return self._runner.history(submission)
 
 
 class Board:
