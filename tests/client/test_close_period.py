@@ -7,7 +7,6 @@ forward to a fresh day of its own board, so the days it closes never overlap ano
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from leaderboard.client import (
 )
 from leaderboard.local.stack import LocalStack
 from leaderboard.periods import period_bounds, period_of
+from tests.archives import archived_members
 from tests.client.conftest import daily_rule, needs_workflow
 
 pytestmark = needs_workflow("close-period")
@@ -33,13 +33,6 @@ def _fresh_day(stack: LocalStack) -> tuple[str, datetime, datetime]:
     day = period_of(daily_rule(), stack.clock.now())
     start, end = period_bounds(daily_rule(), day)
     return day, start, end
-
-
-def _archived_members(stack: LocalStack, archive: str) -> list[list[object]]:
-    bucket, key = archive.removeprefix("s3://").split("/", 1)
-    body = stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-    members: list[list[object]] = json.loads(body)["members"]
-    return members
 
 
 def test_a_day_is_submitted_read_closed_and_closed_again(
@@ -61,11 +54,11 @@ def test_a_day_is_submitted_read_closed_and_closed_again(
         RankedMember("ann", 10.0, 2),
     )
     assert closed.archive == f"s3://{stack.archive_bucket}/{daily_board}/{day}.json"
-    assert _archived_members(stack, closed.archive) == [
-        ["bob", 30.0],
-        ["cat", 20.0],
-        ["ann", 10.0],
-        ["dan", 5.0],
+    assert archived_members(stack, closed.archive) == [
+        ("bob", 30.0),
+        ("cat", 20.0),
+        ("ann", 10.0),
+        ("dan", 5.0),
     ]
     assert closed.execution_arn.endswith(
         f":execution:leaderboard-client-close-period:{daily_board}-{day}"

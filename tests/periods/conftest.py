@@ -145,13 +145,6 @@ def momento(stack: LocalStack) -> Iterator[Momento]:
         yield Momento(client, stack.cache_name)
 
 
-def archive(stack: LocalStack, location: str) -> dict[str, Any]:
-    """The JSON document at an `s3://bucket/key` location in the local S3."""
-    bucket, _, key = location.removeprefix("s3://").partition("/")
-    body = stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-    return dict(json.loads(body))
-
-
 def iso(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat()
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from leaderboard.definitions import render_definition, substitutions, workflow
 from leaderboard.local.history import parse_history
 from leaderboard.local.stack import LocalStack
+from leaderboard.local.stepfunctions.deploy import role_arn
 from leaderboard.periods import period_bounds, period_of
-from tests.periods.conftest import Momento, Workflows, archive, board_name, iso, period_rule
+from tests.archives import archive, archived_members
+from tests.periods.conftest import Momento, Workflows, board_name, iso, period_rule
 
 
 def _events_for(stack: LocalStack, board: str, *, wait_seconds: float = 2) -> list[dict[str, Any]]:
@@ -75,9 +79,19 @@ def test_a_full_day_submissions_close_archive_event_reset_and_rerun(
         "top": top,
         "archive": location,
     }
-    document = archive(stack, location)
-    assert [(n, s) for n, s in document["members"]] == final_board
-    assert (document["size"], document["order"], document["timezone"]) == (5, "desc", "Asia/Tokyo")
+    manifest = archive(stack, location)
+    assert archived_members(stack, location) == final_board
+    assert manifest == {
+        "leaderboard": board,
+        "period": day,
+        "timezone": "Asia/Tokyo",
+        "cutoverHour": 0,
+        "order": "desc",
+        "size": 5,
+        "top": top,
+        "pageSize": 1000,
+        "parts": [f"{board}/{day}/part-00000.json"],
+    }
     events = _events_for(stack, board)
     assert len(events) == 1
     assert events[0]["detail"] | {"executionArn": None} == output | {"executionArn": None}
@@ -88,7 +102,7 @@ def test_a_full_day_submissions_close_archive_event_reset_and_rerun(
     again = workflows.close({"leaderboard": board, "period": day})
     assert again["status"] == "SUCCEEDED", again
     assert json.loads(again["output"]) == output
-    assert archive(stack, location) == document
+    assert archive(stack, location) == manifest
     assert _events_for(stack, board, wait_seconds=1) == []
 
 
@@ -99,6 +113,15 @@ def test_a_close_that_finds_its_archive_but_no_board_answers_from_the_archive(
     answers from the archive, without a second event and without overwriting it."""
     board = board_name("tokyo-")
     day = _past_period_key(stack, board)
+    top = [{"name": "bob", "score": 2.0, "rank": 0}, {"name": "ann", "score": 1.0, "rank": 1}]
+    part_key = f"{board}/{day}/part-00000.json"
+    part = {
+        "leaderboard": board,
+        "period": day,
+        "firstRank": 0,
+        "columns": ["name", "score"],
+        "members": [["bob", 2.0], ["ann", 1.0]],
+    }
     earlier = {
         "leaderboard": board,
         "period": day,
@@ -106,12 +129,15 @@ def test_a_close_that_finds_its_archive_but_no_board_answers_from_the_archive(
         "cutoverHour": 0,
         "order": "desc",
         "size": 2,
-        "columns": ["name", "score"],
-        "members": [["bob", 2.0], ["ann", 1.0]],
+        "top": top,
+        "pageSize": 1000,
+        "parts": [part_key],
     }
-    top = [{"name": "bob", "score": 2.0, "rank": 0}, {"name": "ann", "score": 1.0, "rank": 1}]
-    # As close-period writes it: the document, with its size and top 3 in the metadata.
-    stack.client("s3").put_object(
+    # As close-period writes it: the part, then the manifest with its size and top 3 in the
+    # metadata.
+    s3 = stack.client("s3")
+    s3.put_object(Bucket=stack.archive_bucket, Key=part_key, Body=json.dumps(part))
+    s3.put_object(
         Bucket=stack.archive_bucket,
         Key=f"{board}/{day}.json",
         Body=json.dumps(earlier),
@@ -128,6 +154,10 @@ def test_a_close_that_finds_its_archive_but_no_board_answers_from_the_archive(
         "archive": f"s3://{stack.archive_bucket}/{board}/{day}.json",
     }
     assert archive(stack, json.loads(closed["output"])["archive"]) == earlier
+    assert archived_members(stack, json.loads(closed["output"])["archive"]) == [
+        ("bob", 2.0),
+        ("ann", 1.0),
+    ]
     assert _events_for(stack, board, wait_seconds=1) == []
 
 
@@ -140,7 +170,8 @@ def test_a_period_without_submissions_closes_with_an_empty_archive(
     assert closed["status"] == "SUCCEEDED", closed
     output = json.loads(closed["output"])
     assert (output["size"], output["top"]) == (0, [])
-    assert archive(stack, output["archive"])["members"] == []
+    manifest = archive(stack, output["archive"])
+    assert (manifest["size"], manifest["top"], manifest["parts"]) == (0, [], [])
 
 
 def test_an_ascending_board_is_archived_lowest_first(
@@ -151,58 +182,114 @@ def test_an_ascending_board_is_archived_lowest_first(
     momento.seed(f"{board}#{day}", {"slow": 90.5, "fast": 61.2, "mid": 75.0})
     closed = workflows.close({"leaderboard": board, "period": day})
     assert closed["status"] == "SUCCEEDED", closed
-    document = archive(stack, json.loads(closed["output"])["archive"])
-    assert document["members"] == [["fast", 61.2], ["mid", 75.0], ["slow", 90.5]]
+    members = archived_members(stack, json.loads(closed["output"])["archive"])
+    assert members == [("fast", 61.2), ("mid", 75.0), ("slow", 90.5)]
 
 
-def test_five_thousand_members_close_in_pages_with_a_complete_archive(
+def _runs_of(workflows: Workflows, execution_arn: str, state: str) -> int:
+    events = workflows.sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)
+    return sum(run.name == state for run in parse_history(events["events"]).runs)
+
+
+def test_a_board_far_over_one_states_data_closes_part_by_part(
     stack: LocalStack, workflows: Workflows, momento: Momento
 ) -> None:
+    """12,345 members with 128-character names: 1.8 MB of standings, seven times what one
+    state may carry, archived one 1,000-member page at a time."""
     board = board_name("tokyo-")
     day = _past_period_key(stack, board)
     key = f"{board}#{day}"
-    elements = {f"player-{index:05d}": float((index * 7919) % 10007) for index in range(5000)}
-    names = list(elements)
+    names = [f"{index:05d}-" + "x" * 122 for index in range(12_345)]
     for first in range(0, len(names), 1000):
-        momento.seed(key, {name: elements[name] for name in names[first : first + 1000]})
+        momento.seed(
+            key,
+            {
+                name: float((index * 7919) % 10007)
+                for index, name in enumerate(names[first : first + 1000], first)
+            },
+        )
     expected = momento.members(key)
-    assert expected is not None and len(expected) == 5000
+    assert expected is not None and len(expected) == 12_345
 
     closed = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}")
     assert closed["status"] == "SUCCEEDED", closed
-    document = archive(stack, json.loads(closed["output"])["archive"])
-    assert document["size"] == 5000
-    assert [(name, score) for name, score in document["members"]] == expected
-    history = parse_history(
-        workflows.sfn.get_execution_history(executionArn=closed["executionArn"], maxResults=1000)[
-            "events"
-        ]
-    )
-    fetches = [run for run in history.runs if run.name == "FetchPage"]
-    assert len(fetches) == 6  # five full pages of 1,000, then the short page that ends the loop
+    output = json.loads(closed["output"])
+    top = [{"name": n, "score": s, "rank": r} for r, (n, s) in enumerate(expected[:3])]
+    assert (output["size"], output["top"]) == (12_345, top)
+    manifest = archive(stack, output["archive"])
+    assert manifest["parts"] == [f"{board}/{day}/part-{index:05d}.json" for index in range(13)]
+    assert archived_members(stack, output["archive"]) == expected
+    # Twelve full pages and the short one that ends the loop, each written as it was read.
+    assert _runs_of(workflows, closed["executionArn"], "FetchPage") == 13
+    assert _runs_of(workflows, closed["executionArn"], "WritePart") == 13
     assert momento.members(key) is None
 
 
-def test_an_archive_over_the_limit_fails_before_touching_anything(
+def test_a_board_of_whole_pages_ends_on_an_empty_page_without_an_empty_part(
     stack: LocalStack, workflows: Workflows, momento: Momento
 ) -> None:
     board = board_name("tokyo-")
     day = _past_period_key(stack, board)
     key = f"{board}#{day}"
-    momento.seed(key, {f"{index:04d}-" + "x" * 120: float(index) for index in range(2000)})
-    handed_over = workflows.close({"leaderboard": board, "period": day})
-    assert (handed_over["status"], handed_over["error"]) == ("FAILED", "Leaderboard.CloseFailed")
-    assert "Leaderboard.ArchiveTooLarge" in handed_over["cause"]
-    named = f"{stack.state_machine_arn('close-period')}:{board}-{day}".replace(
-        ":stateMachine:", ":execution:"
+    for first in range(0, 2000, 1000):
+        momento.seed(
+            key, {f"player-{index:04d}": float(index) for index in range(first, first + 1000)}
+        )
+    expected = momento.members(key)
+
+    closed = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}")
+    assert closed["status"] == "SUCCEEDED", closed
+    location = json.loads(closed["output"])["archive"]
+    assert archive(stack, location)["parts"] == [
+        f"{board}/{day}/part-00000.json",
+        f"{board}/{day}/part-00001.json",
+    ]
+    assert archived_members(stack, location) == expected
+    assert _runs_of(workflows, closed["executionArn"], "FetchPage") == 3
+    assert _runs_of(workflows, closed["executionArn"], "WritePart") == 2
+
+
+def test_a_board_over_the_archive_limit_fails_before_the_manifest_event_or_reset(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    """The limit is 1,000,000 members in the definition; this runs a copy of close-period
+    with only that number lowered to 2,000, so the guard is reached with 2,500 members."""
+    sfn = workflows.sfn
+    definition = render_definition(
+        workflow("close-period"), substitutions(stack.definition_settings())
     )
-    closed = workflows.wait(named)
+    assert definition.count('"archiveLimit": 1000000') == 1
+    limited = sfn.create_state_machine(
+        name=f"close-period-limit-{uuid.uuid4().hex[:8]}",
+        definition=definition.replace('"archiveLimit": 1000000', '"archiveLimit": 2000'),
+        roleArn=role_arn(stack.stage),
+    )["stateMachineArn"]
+    board = board_name("tokyo-")
+    day = _past_period_key(stack, board)
+    key = f"{board}#{day}"
+    for first in range(0, 2500, 1000):
+        momento.seed(
+            key,
+            {
+                f"player-{index:04d}": float(index)
+                for index in range(first, min(first + 1000, 2500))
+            },
+        )
+
+    started = sfn.start_execution(
+        stateMachineArn=limited,
+        name=f"{board}-{day}",
+        input=json.dumps({"leaderboard": board, "period": day}),
+    )
+    closed = workflows.wait(started["executionArn"])
     assert (closed["status"], closed["error"]) == ("FAILED", "Leaderboard.ArchiveTooLarge")
+    assert f"{key} exceed 2000 members" in closed["cause"]
     members = momento.members(key)
-    assert members is not None and len(members) == 2000
+    assert members is not None and len(members) == 2500
     s3 = stack.client("s3")
     with pytest.raises(s3.exceptions.NoSuchKey):
         s3.get_object(Bucket=stack.archive_bucket, Key=f"{board}/{day}.json")
+    assert _events_for(stack, board, wait_seconds=1) == []
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,12 @@ from leaderboard.local import cli
 from leaderboard.local.stack import LocalStack
 from leaderboard.period_rules import close_schedule
 from leaderboard.periods import period_bounds, period_of
+from tests.archives import archived_members
 from tests.periods.conftest import (
     SCHEDULED_BOARD,
     STAGE,
     Momento,
     Workflows,
-    archive,
     board_name,
     period_rule,
 )
@@ -55,7 +55,7 @@ def test_passing_the_boundary_fires_one_close_of_the_day_that_ended(
     }
     output = json.loads(closed["output"])
     assert (output["period"], output["size"]) == (day, 1)
-    assert archive(stack, output["archive"])["members"] == [["ann", 7.0]]
+    assert archived_members(stack, output["archive"]) == [("ann", 7.0)]
     assert momento.members(f"{SCHEDULED_BOARD}#{day}") is None
     assert (
         stack.scheduler.next_due(SCHEDULED_BOARD)
