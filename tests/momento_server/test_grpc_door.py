@@ -177,6 +177,7 @@ async def test_unknown_cache_is_not_found_on_data_calls(client: AnyClient) -> No
         await client.get(missing, "k"),
         await client.set(missing, "k", "v"),
         await client.sorted_set_put_element(missing, "s", "a", 1.0),
+        await client.sorted_set_increment_score(missing, "s", "a", 1.0),
         await client.sorted_set_fetch_by_rank(missing, "s"),
     ):
         code, message = error_of(response)
@@ -382,6 +383,47 @@ async def test_non_finite_scores_are_refused_and_change_nothing(
             "amount: must be a finite number",
         )
     assert listed(await client.sorted_set_fetch_by_rank(cache, "board")) == ASC
+
+
+async def test_increment_to_a_non_finite_score_creates_and_refreshes_nothing(
+    client: AnyClient, cache: str, clock: ManualClock
+) -> None:
+    ten = CollectionTtl(timedelta(seconds=10))
+    await client.sorted_set_put_element(cache, "board", "big", 1.7e308, ttl=ten)
+    clock.advance(8)
+    code, message = error_of(
+        await client.sorted_set_increment_score(cache, "board", "big", 1.7e308, ttl=ten)
+    )
+    assert (code, message) == (
+        MomentoErrorCode.INVALID_ARGUMENT_ERROR,
+        "amount: would make the score non-finite",
+    )
+    assert listed(await client.sorted_set_fetch_by_rank(cache, "board")) == [("big", 1.7e308)]
+    code, _ = error_of(
+        await client.sorted_set_increment_score(cache, "absent", "a", float("nan"), ttl=ten)
+    )
+    assert code is MomentoErrorCode.INVALID_ARGUMENT_ERROR
+    clock.advance(2)  # the refused increment did not refresh the TTL: 10 s since the put
+    for key in ("board", "absent"):
+        fetched = await client.sorted_set_fetch_by_rank(cache, key)
+        assert isinstance(fetched, CacheSortedSetFetch.Miss), key
+
+
+async def test_increment_on_an_expired_set_starts_a_new_one(
+    client: AnyClient, cache: str, clock: ManualClock
+) -> None:
+    ten = CollectionTtl(timedelta(seconds=10))
+    await client.sorted_set_put_elements(cache, "board", {"big": 1.7e308, "old": 1.0}, ttl=ten)
+    clock.advance(10)
+    bumped = await client.sorted_set_increment_score(cache, "board", "big", 1.7e308, ttl=ten)
+    assert isinstance(bumped, CacheSortedSetIncrementScore.Success)
+    assert bumped.score == 1.7e308  # the expired set's score does not count
+    clock.advance(9.9)
+    assert listed(await client.sorted_set_fetch_by_rank(cache, "board")) == [("big", 1.7e308)]
+    clock.advance(0.1)  # the new set took the increment's TTL
+    assert isinstance(
+        await client.sorted_set_fetch_by_rank(cache, "board"), CacheSortedSetFetch.Miss
+    )
 
 
 async def test_bad_ranges_are_invalid_arguments(client: AnyClient, cache: str) -> None:

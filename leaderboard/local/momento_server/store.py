@@ -515,9 +515,7 @@ class Store:
             new_score = (0.0 if current is None else current) + float(amount)
             if not math.isfinite(new_score):
                 return InvalidArgument("amount", "would make the score non-finite")
-            found = self._writable_set(cache_name, key, ttl)
-            assert isinstance(found, _SortedSet)  # checked above under the same lock
-            found.put(value, new_score)
+            self._claim_set(cache, key, existing, ttl).put(value, new_score)
             return Score(value, new_score)
 
     def sorted_set_remove(
@@ -684,15 +682,21 @@ class Store:
         if cache is None:
             return CacheNotFound(cache_name)
         item = self._live(cache, key)
-        if item is None:
-            created = _SortedSet(_deadline(ttl.ttl_seconds, self._clock()))
-            cache[key] = created
-            return created
-        if not isinstance(item, _SortedSet):
+        if isinstance(item, _Scalar):
             return WrongType(key, expected="sorted set", actual="scalar")
-        if ttl.refresh:
-            item.expires_at = _deadline(ttl.ttl_seconds, self._clock())
-        return item
+        return self._claim_set(cache, key, item, ttl)
+
+    def _claim_set(
+        self, cache: _Cache, key: bytes, live: _SortedSet | None, ttl: CollectionTtl
+    ) -> _SortedSet:
+        """`live` (the set `_live` found under `key`), or a new one if None, for a write:
+        a new set's TTL is applied per `ttl`, an existing one's refreshed if `ttl.refresh`.
+        Split from the lookup so an increment can refuse a non-finite result first."""
+        if live is None:
+            live = cache[key] = _SortedSet(_deadline(ttl.ttl_seconds, self._clock()))
+        elif ttl.refresh:
+            live.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+        return live
 
     @staticmethod
     def _check_write(key: bytes, ttl: CollectionTtl) -> InvalidArgument | None:
