@@ -1,6 +1,18 @@
-"""Session-wide test settings: no test may reach a real AWS account."""
+"""Session-wide test settings (no test may reach a real AWS account) and the fixtures that
+every directory starting a local stack shares."""
+
+from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from leaderboard.local.momento_server.faults import FaultInjector
+
+if TYPE_CHECKING:  # importing the stack takes ~2 s; sessions that start none skip it
+    from leaderboard.local.stack import LocalStack
 
 # Fake credentials and a fixed region: boto3 clients in tests talk to the local endpoint only.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -9,3 +21,12 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.pop("AWS_PROFILE", None)
 # jsii (CDK) warns on every start that Node 20 is past end-of-life; the warning is not ours.
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+
+@pytest.fixture
+def faults(stack: LocalStack) -> Iterator[FaultInjector]:
+    """The Momento server's fault injector, cleared after the test whatever happens.
+
+    `stack` is the requesting directory's own local stack (its conftest defines one)."""
+    yield stack.momento.faults
+    stack.momento.faults.clear()

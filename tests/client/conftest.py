@@ -24,7 +24,6 @@ import pytest
 from leaderboard.board_rules import parse_board_rules, rules_for
 from leaderboard.client import LeaderboardClient
 from leaderboard.definitions import SERVICE, WORKFLOWS, DefinitionSettings
-from leaderboard.local.momento_server.faults import FaultInjector
 from leaderboard.local.stack import LocalStack
 from leaderboard.local.stepfunctions.deploy import role_arn
 from leaderboard.local.stepfunctions.endpoint import REGION
@@ -130,13 +129,6 @@ def board() -> str:
 def daily_board() -> str:
     """A daily board no other test uses."""
     return f"{DAILY_PREFIX}{uuid.uuid4().hex[:16]}"
-
-
-@pytest.fixture
-def faults(stack: LocalStack) -> Iterator[FaultInjector]:
-    """The Momento server's fault injector, cleared after the test whatever happens."""
-    yield stack.momento.faults
-    stack.momento.faults.clear()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from momento.requests import SortOrder
 from momento.responses import CacheSortedSetFetch
 
 from leaderboard.local.history import Execution
-from leaderboard.local.momento_server.faults import FaultInjector
 from leaderboard.local.stack import LocalStack
 from tests.workflows.board_rules_for_tests import RulesLocalStack
 from tests.workflows.workflow_runner import Run, WorkflowRunner
@@ -124,10 +123,3 @@ def events(stack: LocalStack) -> EventLog:
 def board(stack: LocalStack, momento: CacheClient) -> Board:
     """A leaderboard no other test uses."""
     return Board(momento, stack.cache_name, f"board-{uuid.uuid4().hex[:16]}")
-
-
-@pytest.fixture
-def faults(stack: LocalStack) -> Iterator[FaultInjector]:
-    """The Momento server's fault injector, cleared after the test whatever happens."""
-    yield stack.momento.faults
-    stack.momento.faults.clear()
