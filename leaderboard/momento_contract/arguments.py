@@ -81,7 +81,11 @@ def check_score(score: float, field_name: str) -> InvalidArgument | None:
     # Float first, as nearly every score is one; bool is an int but is not taken as a number.
     if not isinstance(score, float) and (isinstance(score, bool) or not isinstance(score, int)):
         return InvalidArgument(field_name, "must be a number")
-    if not math.isfinite(score):
+    try:
+        finite = math.isfinite(score)
+    except OverflowError:  # an int beyond float64's range has no score to store
+        finite = False
+    if not finite:
         return InvalidArgument(field_name, "must be a finite number")
     return None
 

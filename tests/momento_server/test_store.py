@@ -196,6 +196,7 @@ def test_invalid_arguments_change_nothing(store: Store, call: object) -> None:
         ),
         ([(b"a", float("nan"))], "elements[0].score", "must be a finite number"),
         ([(b"a", 1.0), (b"b", True)], "elements[1].score", "must be a number"),
+        ([(b"a", 10**400)], "elements[0].score", "must be a finite number"),  # not a float64
         ([(b"", float("nan"))], "elements[0].value", "must not be empty"),  # value first
     ],
 )
@@ -203,6 +204,13 @@ def test_a_bad_element_is_named_by_its_index(
     store: Store, elements: list[tuple[bytes, float]], field: str, problem: str
 ) -> None:
     assert store.sorted_set_put("c", b"z", elements) == InvalidArgument(field, problem)
+
+
+def test_an_increment_beyond_float64_is_refused_naming_the_amount(store: Store) -> None:
+    assert store.sorted_set_increment("c", b"z", b"p", 10**400) == InvalidArgument(
+        "amount", "must be a finite number"
+    )
+    assert store.sorted_set_length("c", b"z") == Miss(MissKind.SORTED_SET)
 
 
 def test_concurrent_increments_lose_no_write(store: Store) -> None:
