@@ -50,6 +50,10 @@ API_KEY_BYTES: Final = 32
 # Stages go into every resource name, so they take the characters every AWS name accepts.
 STAGE_PATTERN: Final = re.compile(r"[a-z][a-z0-9-]{0,31}")
 _MAX_SQS_BATCH: Final = 10
+# How long the events queue keeps an event nobody drained (SQS's default is 4 days). Its
+# readers (`events`, `received_events`) read what recent runs put on the bus; an hour keeps all
+# of that, and a session that never drains holds at most an hour of events.
+EVENTS_RETENTION_SECONDS: Final = 3600
 
 
 def api_key_secret_name(stage: str) -> str:
@@ -257,7 +261,10 @@ class LocalStack:
     def _create_bus_to_queue(self) -> None:
         events, sqs = self.client("events"), self.client("sqs")
         bus, rule = self.event_bus_name, f"{SERVICE}-{self.stage}-all-events"
-        self._queue_url = sqs.create_queue(QueueName=events_queue_name(self.stage))["QueueUrl"]
+        self._queue_url = sqs.create_queue(
+            QueueName=events_queue_name(self.stage),
+            Attributes={"MessageRetentionPeriod": str(EVENTS_RETENTION_SECONDS)},
+        )["QueueUrl"]
         self._exit_stack.callback(sqs.delete_queue, QueueUrl=self._queue_url)
         queue_arn = sqs.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=["QueueArn"])[
             "Attributes"

@@ -14,7 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from leaderboard.local.stack import LocalStack, api_key_secret_name
+from leaderboard.local.stack import (
+    EVENTS_RETENTION_SECONDS,
+    LocalStack,
+    api_key_secret_name,
+    events_queue_name,
+)
 from leaderboard.local.stepfunctions.endpoint import ACCOUNT_ID, AwsEndpoint
 
 
@@ -56,6 +61,14 @@ def test_events_put_on_the_bus_reach_the_queue(stack: LocalStack) -> None:
         ("tests.local-stack", "Probe", {"n": 1})
     ]
     assert stack.received_events() == []  # drained
+
+
+def test_the_events_queue_keeps_an_undrained_event_for_an_hour(stack: LocalStack) -> None:
+    sqs = stack.client("sqs")
+    url = sqs.get_queue_url(QueueName=events_queue_name(stack.stage))["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["MessageRetentionPeriod"])
+    assert attributes["Attributes"]["MessageRetentionPeriod"] == str(EVENTS_RETENTION_SECONDS)
+    assert EVENTS_RETENTION_SECONDS == 3600  # what docs/local.md promises
 
 
 def test_scheduler_s3_sqs_ssm_and_logs_answer(stack: LocalStack) -> None:

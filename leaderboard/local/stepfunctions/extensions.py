@@ -16,6 +16,9 @@ further calls do nothing. What it installs, one module each:
 - ``sqs_attributes``: a queue's attributes computed when read, so no message count per send.
 - ``sqs_visible``: a receive asks the queued messages only up to the end of its batch.
 - ``sqs_receipts``: a delete finds its message through the receipt handle, not a queue scan.
+- ``sqs_instances``: moto tracks SQS messages weakly, so a drained message is freed.
+- ``sqs_deleted``: a deleted message's receipt handles are remembered for one retention period.
+- ``sqs_retention``: a message that outlived its queue's retention period is dropped.
 - ``server_dispatch``: moto's per-request routing lookups computed once (installed last: it
   memoizes the URL patterns the other extensions add).
 """
@@ -36,7 +39,10 @@ from leaderboard.local.stepfunctions import (
     service_clients,
     sqs_attributes,
     sqs_clock,
+    sqs_deleted,
+    sqs_instances,
     sqs_receipts,
+    sqs_retention,
     sqs_visible,
     sync_execution,
 )
@@ -66,5 +72,8 @@ def install_extensions() -> None:
         sqs_attributes.install()
         sqs_visible.install()
         sqs_receipts.install()
+        sqs_instances.install()
+        sqs_deleted.install()
+        sqs_retention.install()
         server_dispatch.install()
         _installed = True

@@ -19,6 +19,12 @@ def unix_time_millis() -> float:
     return time.time() * 1000.0
 
 
+def sqs_now_millis() -> float:
+    """The milliseconds moto's SQS reads as now: through its models, so that every reader
+    (moto's visibility and delays, the retention extensions) follows a clock a test moves."""
+    return float(sqs_models.unix_time_millis())  # type: ignore[attr-defined]  # imported there
+
+
 def install() -> None:
     """Point moto's SQS models at the fast clock (SQS is the only user patched)."""
     replace_attribute(sqs_models, "unix_time_millis", unix_time_millis)
