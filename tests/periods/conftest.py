@@ -122,8 +122,12 @@ class Momento:
         return [(value.decode(), score) for value, score in response.value_list_bytes]
 
     def seed(self, key: str, elements: dict[str, float]) -> None:
-        response = self.client.sorted_set_put_elements(self.cache_name, key, elements)
-        assert not hasattr(response, "inner_exception"), response
+        """Puts the elements, 1,000 a call, so a big board stays within one request's limit."""
+        items = list(elements.items())
+        for first in range(0, len(items), 1000):
+            batch = dict(items[first : first + 1000])
+            response = self.client.sorted_set_put_elements(self.cache_name, key, batch)
+            assert not hasattr(response, "inner_exception"), response
 
 
 @pytest.fixture(scope="session")
