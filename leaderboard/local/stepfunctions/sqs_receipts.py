@@ -34,6 +34,14 @@ def mark_received(message: Message, visibility_timeout: int | None = None) -> No
     _handed_out[message.receipt_handle] = message  # type: ignore[index]  # set just now
 
 
+def record_deleted(queue: Queue, message: Message) -> None:
+    """What moto's delete records for a message besides dropping it from the list: it is no
+    longer in flight, and each handle it was received with deletes quietly from now on."""
+    queue.pending_messages.discard(message)
+    if message.receipt_handle is not None:  # never received: no handle to remember
+        queue.deleted_messages.update(message.all_receipt_handles)  # type: ignore[arg-type]
+
+
 def delete_message(queue: Queue, receipt_handle: str) -> None:
     """moto's ``Queue.delete_message``, finding the message through the recorded handle."""
     message = _handed_out.get(receipt_handle)
@@ -46,8 +54,7 @@ def delete_message(queue: Queue, receipt_handle: str) -> None:
     except ValueError:
         _moto_delete_message(queue, receipt_handle)
         return
-    queue.pending_messages.discard(message)
-    queue.deleted_messages.update(message.all_receipt_handles)  # type: ignore[arg-type]
+    record_deleted(queue, message)
     queue._messages = remaining
 
 

@@ -23,6 +23,7 @@ from moto.sqs.models import Message, Queue
 
 from leaderboard.local.stepfunctions.patching import add_attribute
 from leaderboard.local.stepfunctions.sqs_clock import sqs_now_millis
+from leaderboard.local.stepfunctions.sqs_receipts import record_deleted
 
 # Where a queue's list is kept, in the queue's ``__dict__``, behind the ``_messages`` property.
 _KEPT = "_retained_messages"
@@ -49,9 +50,7 @@ def retained_messages(queue: Queue) -> list[Message]:
             len(messages),
         )
         for message in messages[:kept]:
-            queue.pending_messages.discard(message)
-            if message.receipt_handle is not None:
-                queue.deleted_messages.update(message.all_receipt_handles)  # type: ignore[arg-type]
+            record_deleted(queue, message)
         messages = messages[kept:]
         vars(queue)[_KEPT] = messages
     return messages
