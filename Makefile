@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `npm ci` installs package.json's pins: the CDK CLI and the deploy-time checks `make test` runs.
+NPM_STAMP := node_modules/.installed
 
 .PHONY: demo test lint typecheck unit up bench synth deploy destroy clean
 
@@ -28,7 +30,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy leaderboard stacks functions app.py
 
-unit: $(STAMP)
+unit: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -45,12 +47,12 @@ STAGE ?= dev
 SSM_STAGE ?= $(STAGE)
 CDK := node_modules/.bin/cdk
 
-$(CDK): package.json package-lock.json
+$(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
-	touch $(CDK)
+	touch $(NPM_STAMP)
 
-deploy: $(STAMP) $(CDK)
+deploy: $(STAMP) $(NPM_STAMP)
 	$(CDK) deploy -c stageName=$(STAGE) -c ssmStageName=$(SSM_STAGE)
 
-destroy: $(STAMP) $(CDK)
+destroy: $(STAMP) $(NPM_STAMP)
 	$(CDK) destroy -c stageName=$(STAGE) -c ssmStageName=$(SSM_STAGE)
