@@ -4,6 +4,8 @@ Call ``install_extensions()`` once before starting moto's server (or inside ``mo
 further calls do nothing. What it installs, one module each:
 
 - ``definition_cache``: definitions parsed once per version; no leaked thread list.
+- ``definition_validation``: create, update and ValidateStateMachineDefinition refuse what
+  AWS refuses (``asl_checks``).
 - ``inline_execution``: no thread per program or state unless a timeout needs one.
 - ``json_clone``: moto's copies of execution data rebuilt as JSON, not by ``copy.deepcopy``.
 - ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
@@ -29,6 +31,7 @@ from moto.core.config import default_user_config
 
 from leaderboard.local.stepfunctions import (
     definition_cache,
+    definition_validation,
     error_names,
     execution_names,
     http_task,
@@ -60,6 +63,7 @@ def install_extensions() -> None:
         # moto's switch from recording executions to running them (server and decorator mode).
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
         definition_cache.install()
+        definition_validation.install()
         inline_execution.install()
         json_clone.install()
         jsonata_eval.install()
