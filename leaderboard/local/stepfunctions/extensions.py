@@ -14,6 +14,7 @@ further calls do nothing. What it installs, one module each:
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
+- ``execution_history_pages``: GetExecutionHistory honours reverseOrder, maxResults, nextToken.
 - ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
 - ``sqs_attributes``: a queue's attributes computed when read, so no message count per send.
 - ``sqs_visible``: a receive asks the queued messages only up to the end of its batch.
@@ -33,6 +34,7 @@ from leaderboard.local.stepfunctions import (
     definition_cache,
     definition_validation,
     error_names,
+    execution_history_pages,
     execution_names,
     http_task,
     inline_execution,
@@ -72,6 +74,7 @@ def install_extensions() -> None:
         service_clients.install()
         sync_execution.install()
         execution_names.install()
+        execution_history_pages.install()
         sqs_clock.install()
         sqs_attributes.install()
         sqs_visible.install()
