@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -82,6 +83,30 @@ def run(sfn: Any) -> Callable[..., dict[str, Any]]:
         result: dict[str, Any] = sfn.start_sync_execution(
             stateMachineArn=arn, input=json.dumps(payload if payload is not None else {})
         )
+        return result
+
+    return run_definition
+
+
+@pytest.fixture(scope="session")
+def run_standard(sfn: Any) -> Callable[..., dict[str, Any]]:
+    """Create a uniquely named STANDARD machine, start it, and DescribeExecution it once done."""
+
+    def run_definition(definition: dict[str, Any], payload: Any = None) -> dict[str, Any]:
+        arn = sfn.create_state_machine(
+            name=f"test-{next(_names)}",
+            definition=json.dumps(definition),
+            roleArn=ROLE_ARN,
+            type="STANDARD",
+        )["stateMachineArn"]
+        execution = sfn.start_execution(
+            stateMachineArn=arn, input=json.dumps(payload if payload is not None else {})
+        )["executionArn"]
+        deadline = time.monotonic() + 120  # a safety stop, not a margin any test relies on
+        while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, f"{execution} never finished"
+            time.sleep(0.05)
+        result: dict[str, Any] = described
         return result
 
     return run_definition

@@ -3,14 +3,11 @@ on `reverseOrder`, continued by `nextToken` (boto3's paginator included)."""
 
 from __future__ import annotations
 
-import json
-import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-from tests.stepfunctions.conftest import ROLE_ARN
 
 ITEMS = 60  # a Map of 60 Pass iterations logs well over two default pages of events
 _MAP = {
@@ -27,23 +24,9 @@ _MAP = {
 }
 
 
-def _finished_execution(sfn: Any, name: str) -> str:
-    machine = sfn.create_state_machine(
-        name=name, definition=json.dumps(_MAP), roleArn=ROLE_ARN, type="STANDARD"
-    )["stateMachineArn"]
-    arn: str = sfn.start_execution(
-        stateMachineArn=machine, input=json.dumps({"items": list(range(ITEMS))})
-    )["executionArn"]
-    deadline = time.monotonic() + 120  # a safety stop, not a margin the test relies on
-    while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
-        assert time.monotonic() < deadline, "the execution never finished"
-        time.sleep(0.05)
-    return arn
-
-
 @pytest.fixture(scope="module")
-def execution(sfn: Any) -> str:
-    return _finished_execution(sfn, "history-pages")
+def execution(run_standard: Callable[..., dict[str, Any]]) -> str:
+    return str(run_standard(_MAP, {"items": list(range(ITEMS))})["executionArn"])
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +78,11 @@ def test_max_results_above_1000_is_refused(sfn: Any, execution: str) -> None:
     assert "'maxResults'" in refused.value.response["Error"]["Message"]
 
 
-def test_a_token_of_another_execution_or_garbage_is_refused(sfn: Any, execution: str) -> None:
+def test_a_token_of_another_execution_or_garbage_is_refused(
+    sfn: Any, execution: str, run_standard: Callable[..., dict[str, Any]]
+) -> None:
     token = sfn.get_execution_history(executionArn=execution, maxResults=1)["nextToken"]
-    other = _finished_execution(sfn, "history-pages-other")
+    other = run_standard(_MAP, {"items": [1]})["executionArn"]
     for bad in (token, "not-a-token"):
         with pytest.raises(ClientError) as refused:
             sfn.get_execution_history(executionArn=other, nextToken=bad)

@@ -41,6 +41,7 @@ _JSONPATH_ONLY_FIELDS: Final = (
     "ToleratedFailurePercentagePath",
 )
 _JSONATA_ONLY_FIELDS: Final = ("Arguments", "Output", "Items")
+_JSONPATH_ONLY_BATCHER_FIELDS: Final = ("MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath")
 # A JSONata Choice rule is a Condition; JSONPath's Variable, And, Or, Not and comparison
 # operators (StringEquals, NumericLessThanPath, ...) are refused on it.
 _JSONATA_RULE_FIELDS: Final = frozenset({"Condition", "Next", "Comment", "Assign", "Output"})
@@ -222,9 +223,14 @@ class _Checker:
                 if isinstance(rule, dict):
                     self.check_choice_rule(rule, language, f"{at}/Choices/{index}")
         if language == "JSONata":
-            for field in ("Arguments", "Output", "Assign", "ItemSelector"):
+            for field in ("Arguments", "Output", "Assign", "ItemSelector", "ItemBatcher"):
                 for path in _dollar_keys(state.get(field), f"{at}/{field}"):
                     self._not_supported(path.rsplit("/", 1)[1], language, path)
+            batcher = state.get("ItemBatcher")
+            if isinstance(batcher, dict):
+                for field in _JSONPATH_ONLY_BATCHER_FIELDS:
+                    if field in batcher:
+                        self._not_supported(field, language, f"{at}/ItemBatcher/{field}")
 
     def check_choice_rule(self, rule: Mapping[str, Any], language: str, at: str) -> None:
         if language == "JSONata":

@@ -4,6 +4,7 @@ Call ``install_extensions()`` once before starting moto's server (or inside ``mo
 further calls do nothing. What it installs, one module each:
 
 - ``definition_cache``: definitions parsed once per version; no leaked thread list.
+- ``item_batcher``: a JSONata Map's ItemBatcher, folded into its Items before moto parses.
 - ``definition_validation``: create, update and ValidateStateMachineDefinition refuse what
   AWS refuses (``asl_checks``).
 - ``inline_execution``: no thread per program or state unless a timeout needs one.
@@ -38,6 +39,7 @@ from leaderboard.local.stepfunctions import (
     execution_names,
     http_task,
     inline_execution,
+    item_batcher,
     json_clone,
     jsonata_eval,
     server_dispatch,
@@ -65,6 +67,7 @@ def install_extensions() -> None:
         # moto's switch from recording executions to running them (server and decorator mode).
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
         definition_cache.install()
+        item_batcher.install()
         definition_validation.install()
         inline_execution.install()
         json_clone.install()
