@@ -37,7 +37,7 @@ _create_state_machine = StepFunctionsParserBackend.create_state_machine
 _update_state_machine = StepFunctionsParserBackend.update_state_machine
 
 
-def diagnose(definition: str, machine_type: str) -> list[Diagnostic]:
+def _diagnose(definition: str, machine_type: str) -> list[Diagnostic]:
     """AWS's deploy-time checks, then moto's parser for anything they do not cover."""
     found = check_definition(definition, machine_type)
     if found:
@@ -49,9 +49,9 @@ def diagnose(definition: str, machine_type: str) -> list[Diagnostic]:
     return []
 
 
-def refuse_invalid(definition: str, machine_type: str) -> None:
+def _refuse_invalid(definition: str, machine_type: str) -> None:
     """InvalidDefinition, worded as AWS words it, when the definition would not deploy."""
-    found = diagnose(definition, machine_type)
+    found = _diagnose(definition, machine_type)
     if found:
         listed = ", ".join(diagnostic.as_text() for diagnostic in found)
         raise InvalidDefinitionError(f"Invalid State Machine Definition: '{listed}'")
@@ -60,7 +60,7 @@ def refuse_invalid(definition: str, machine_type: str) -> None:
 def _checked_create(
     self: StepFunctionsParserBackend, name: str, definition: str, *args: Any, **kwargs: Any
 ) -> Any:
-    refuse_invalid(definition, kwargs.get("sm_type") or "STANDARD")
+    _refuse_invalid(definition, kwargs.get("sm_type") or "STANDARD")
     return _create_state_machine(self, name, definition, *args, **kwargs)
 
 
@@ -72,13 +72,13 @@ def _checked_update(
     **kwargs: Any,
 ) -> Any:
     if definition is not None:
-        refuse_invalid(definition, self.describe_state_machine(arn).type)
+        _refuse_invalid(definition, self.describe_state_machine(arn).type)
     return _update_state_machine(self, arn, definition, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def _validate_response(self: StepFunctionResponse) -> ActionResult:
     definition = self._get_param("definition") or ""
-    found = diagnose(definition, self._get_param("type") or "STANDARD")
+    found = _diagnose(definition, self._get_param("type") or "STANDARD")
     limit = int(self._get_param("maxResults") or _MAX_DIAGNOSTICS)
     return ActionResult(
         {
