@@ -64,7 +64,6 @@ os.environ.pop("MOMENTO_LOCAL_ADDRESS", None)
 import boto3  # noqa: E402 - after the environment above
 import jwt  # noqa: E402
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent  # noqa: E402
-from aws_lambda_powertools.utilities.parameters import SecretsProvider  # noqa: E402
 from momento import CacheClient, Configurations, CredentialProvider  # noqa: E402
 
 from functions.momento_bridge import handler as bridge  # noqa: E402
@@ -242,7 +241,7 @@ def main() -> None:
     ):
         client = boto3.client("secretsmanager", endpoint_url=endpoint.url)
         arn = client.create_secret(Name="bench-caller-secret", SecretString=caller_secret)["ARN"]
-        secret = CallerSecret(arn, SecretsProvider(boto3_client=client))
+        secret = CallerSecret.reading(arn, client)
         bridge._pool = None  # the module pool, built from the environment above
         bridge._caller_secret = secret
         print(f"reserved concurrency R = {RESERVED_CONCURRENCY}; starving rate = R / duration")

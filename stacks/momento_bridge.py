@@ -121,6 +121,12 @@ class MomentoBridge(Construct):
         )
         self.url: str = self.function_url.url
         CfnOutput(self, "Url", value=self.url, description="Base URL of the sorted-set routes")
+        CfnOutput(
+            self,
+            "CallerSecretArn",
+            value=self.caller_secret.secret_arn,
+            description=f"The secret sent as {HEADER}: rotate it as docs/momento-bridge.md says",
+        )
         self._justify_findings()
 
     def connection_headers(self) -> dict[str, events.HttpParameter]:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 import boto3
 import httpx
 import pytest
-from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
 from functions.momento_bridge import handler as bridge
 from functions.momento_bridge.caller_secret import SECRET_ARN_VARIABLE, CallerSecret
@@ -56,7 +55,7 @@ def caller_secret_arn(aws_endpoint: AwsEndpoint) -> str:
 @pytest.fixture(scope="session")
 def caller_secret(aws_endpoint: AwsEndpoint, caller_secret_arn: str) -> CallerSecret:
     client = boto3.client("secretsmanager", endpoint_url=aws_endpoint.url)
-    return CallerSecret(caller_secret_arn, SecretsProvider(boto3_client=client))
+    return CallerSecret.reading(caller_secret_arn, client)
 
 
 @pytest.fixture(scope="session")

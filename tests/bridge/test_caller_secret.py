@@ -7,12 +7,13 @@ no client.
 
 from __future__ import annotations
 
+import secrets
+import uuid
 from typing import Any
 
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
-from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from momento import CacheClient, CredentialProvider
 
 from functions.momento_bridge import handler as bridge
@@ -95,9 +96,8 @@ def test_an_unreadable_secret_is_503_and_admits_nobody(
     aws_endpoint: AwsEndpoint, local_settings: ConnectionSettings
 ) -> None:
     client = boto3.client("secretsmanager", endpoint_url=aws_endpoint.url)
-    missing = CallerSecret(
-        "arn:aws:secretsmanager:us-east-1:123456789012:secret:no-such-secret-AbCdEf",
-        SecretsProvider(boto3_client=client),
+    missing = CallerSecret.reading(
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:no-such-secret-AbCdEf", client
     )
     factory = NoClients()
     result = bridge.answer(
@@ -112,3 +112,19 @@ def test_an_unreadable_secret_is_503_and_admits_nobody(
         {"error": "unavailable", "message": "The bridge cannot read its caller secret"},
     )
     assert factory.calls == 0
+
+
+def test_a_rotation_admits_the_previous_value_until_the_connection_has_the_new_one(
+    aws_endpoint: AwsEndpoint,
+) -> None:
+    client = boto3.client("secretsmanager", endpoint_url=aws_endpoint.url)
+    old, new = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    arn = client.create_secret(Name=f"rotated-{uuid.uuid4().hex}", SecretString=old)["ARN"]
+    never_rotated = CallerSecret.reading(arn, client)
+    assert never_rotated.admits({HEADER: old})
+    assert not never_rotated.admits({HEADER: new})
+    client.put_secret_value(SecretId=arn, SecretString=new)  # old becomes AWSPREVIOUS
+    rotated = CallerSecret.reading(arn, client)  # a bridge that read the secret since
+    assert rotated.admits({HEADER: old})  # the connection still sends the old value
+    assert rotated.admits({HEADER: new})
+    assert not rotated.admits({HEADER: secrets.token_urlsafe(32)})

@@ -89,8 +89,9 @@ def test_function_url_is_public_https_with_the_key_checked_in_the_handler(
         "AWS::Lambda::Permission",
         {"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE"},
     )
-    outputs = template.find_outputs("*")
-    assert ["FunctionUrl" in json.dumps(output["Value"]) for output in outputs.values()] == [True]
+    outputs = [json.dumps(output["Value"]) for output in template.find_outputs("*").values()]
+    assert ["FunctionUrl" in value for value in outputs] == [True, False]
+    assert "CallerSecret" in outputs[1]  # its ARN, for rotations; never its value
 
 
 def test_asset_carries_linux_arm64_grpc_for_the_runtime_python(
