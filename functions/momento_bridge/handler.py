@@ -118,10 +118,14 @@ def answer(event: LambdaFunctionUrlEvent, pool: ClientPool, secret: CallerSecret
 
 
 def key_verdict(result: HttpAnswer) -> KeyVerdict:
-    """401/403 come only from Momento's auth errors; any other answer below 500 is Momento's."""
+    """What the answer says of the key: 401/403 come only from Momento's auth errors; 2xx,
+    404 (misses) and 429 (limits) only from a Momento that authenticated it. A 400 may come
+    from the bridge or the SDK before any call, so it tells nothing, nor does a 5xx."""
     if result.status in (401, 403):
         return KeyVerdict.REFUSED
-    return KeyVerdict.ACCEPTED if result.status < 500 else KeyVerdict.UNKNOWN
+    if result.status < 300 or result.status in (404, 429):
+        return KeyVerdict.ACCEPTED
+    return KeyVerdict.UNKNOWN
 
 
 def _refused(problem: RequestError) -> HttpAnswer:

@@ -132,6 +132,20 @@ def test_keys_momento_refuses_never_displace_the_workflows_client(
     assert factory.created == 11
 
 
+def test_an_answer_momento_did_not_give_keeps_no_client(
+    counted_pool: ClientPool, factory: CountingFactory, answer: Answer
+) -> None:
+    # A set name that is not UTF-8: the bridge answers 400 itself, so the key is unproven.
+    not_text = function_url_event(
+        "GET",
+        LENGTH,
+        query="key_base64=%2Fw%3D%3D",  # b"\xff"
+        headers={"authorization": "guessed-key", HEADER: CALLER_SECRET},
+    )
+    assert answer(not_text, counted_pool)[0] == 400
+    assert (factory.created, factory.closed, len(counted_pool)) == (1, 1, 0)
+
+
 def test_a_wrong_key_is_refused_by_momento(counted_pool: ClientPool, answer: Answer) -> None:
     status, body = answer(length_event("not-the-key"), counted_pool)
     assert (status, body["error"]) == (401, "unauthenticated")
