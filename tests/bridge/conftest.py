@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from functions.momento_bridge import handler as bridge
-from functions.momento_bridge.caller_secret import SECRET_ARN_VARIABLE, CallerSecret
+from functions.momento_bridge.caller_secret import CallerSecret
 from functions.momento_bridge.clients import LOCAL_ADDRESS_VARIABLE, ClientPool, ConnectionSettings
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
@@ -65,16 +65,17 @@ def local_settings(momento_server: MomentoServer) -> ConnectionSettings:
 
 @pytest.fixture(scope="session")
 def bridge_handler(
-    momento_server: MomentoServer, aws_endpoint: AwsEndpoint, caller_secret_arn: str
+    momento_server: MomentoServer, caller_secret: CallerSecret
 ) -> Iterator[bridge.Handler]:
-    """The real Lambda entry point, its module pool pointed at the local gRPC door."""
+    """The real Lambda entry point, its module pool pointed at the local gRPC door, its caller
+    secret read from the local Secrets Manager."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(LOCAL_ADDRESS_VARIABLE, f"127.0.0.1:{momento_server.grpc_port}")
         patch.setenv("POWERTOOLS_METRICS_NAMESPACE", "LeaderboardTest")
-        patch.setenv("AWS_ENDPOINT_URL", aws_endpoint.url)
-        patch.setenv(SECRET_ARN_VARIABLE, caller_secret_arn)
         patch.setattr(bridge, "_pool", None)
-        patch.setattr(bridge, "_caller_secret", None)
+        # Read from the local endpoint through its own client: an AWS_ENDPOINT_URL set for the
+        # whole session would redirect every later test's boto3 clients here.
+        patch.setattr(bridge, "_caller_secret", caller_secret)
         yield bridge.handler
         bridge.client_pool().close()
 
