@@ -24,6 +24,14 @@ class LeaderboardStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.event_bus = events.EventBus(self, "EventBus", event_bus_name=config.event_bus_name)
+        # Sorted sets go to the configured URL, or to the bridge Lambda when the stage routes
+        # them there: switching is a context change, the definitions stay as they are.
+        sorted_set_endpoint = config.momento_sorted_set_endpoint
+        self.bridge: MomentoBridge | None = None
+        if sorted_set_endpoint is None:
+            self.bridge = self._bridge(config)
+            # The function URL ends in "/"; the definitions append "/sortedset/...".
+            sorted_set_endpoint = "https://" + Fn.select(2, Fn.split("/", self.bridge.url))
         self.momento_connection = events.Connection(
             self,
             "MomentoConnection",
@@ -35,15 +43,10 @@ class LeaderboardStack(Stack):
             authorization=events.Authorization.api_key(
                 "Authorization", SecretValue.secrets_manager(config.momento_api_key_secret_name)
             ),
+            # The bridge admits only requests carrying its caller secret (a dynamic reference
+            # too); every HTTP Task of the stage sends it, Momento's own routes ignore it.
+            header_parameters=self.bridge.connection_headers() if self.bridge else None,
         )
-        # Sorted sets go to the configured URL, or to the bridge Lambda when the stage routes
-        # them there: switching is a context change, the definitions stay as they are.
-        sorted_set_endpoint = config.momento_sorted_set_endpoint
-        self.bridge: MomentoBridge | None = None
-        if sorted_set_endpoint is None:
-            self.bridge = self._bridge(config)
-            # The function URL ends in "/"; the definitions append "/sortedset/...".
-            sorted_set_endpoint = "https://" + Fn.select(2, Fn.split("/", self.bridge.url))
         # The archive bucket's name goes into the definitions; the schedules follow the workflows.
         self.daily_close = DailyClose(
             self, "DailyClose", config=config, schedules=close_schedules(config.board_rules)

@@ -39,6 +39,8 @@ BUNDLED_SOURCES: Final = (
     "functions/__init__.py",
     "functions/momento_bridge/__init__.py",
     "functions/momento_bridge/answers.py",
+    "functions/momento_bridge/api_keys.py",
+    "functions/momento_bridge/caller_secret.py",
     "functions/momento_bridge/clients.py",
     "functions/momento_bridge/handler.py",
     "functions/momento_bridge/momento_errors.py",

@@ -1,16 +1,22 @@
-"""One Momento SDK client per API key, created on first use and reused across invocations.
+"""SDK clients for the keys Momento accepted, created on first use and reused across invocations.
 
 The bridge holds no key of its own: each request brings one (the EventBridge connection's
-`Authorization` header). Building a client opens a gRPC channel, so the pool keeps a few
-(least recently used first out, and closed when evicted) at module scope, where they survive
-between invocations of a warm Lambda execution environment.
+`Authorization` header). Building a client opens a gRPC channel (a TLS handshake on AWS), so
+clients live at module scope, where they survive between invocations of a warm Lambda
+execution environment.
 
-Where the SDK connects:
+A stage's workflows use one key (two for the minutes of a rotation), so the pool keeps
+`DEFAULT_POOL_SIZE` clients, and only for keys Momento has accepted: a new key's client is
+lent for one request and kept only if Momento answered that request as an accepted key.
+A key Momento refuses is closed after its one request, so keys nobody holds (a stranger's
+guesses, a revoked key) can never displace the workflows' client. A kept key that Momento
+later refuses (revoked) is dropped.
+
+Where the SDK connects, whatever the key claims:
 - `MOMENTO_LOCAL_ADDRESS=host:port` (tests, local runs): plaintext gRPC to the local server,
   with the request's key sent as is, so the local server's key check still applies.
-- otherwise the key says: v1 and legacy keys embed their endpoint; v2 keys carry none and
-  need `MOMENTO_ENDPOINT` (e.g. `cell-ap-northeast-1-1.prod.a.momentohq.com`).
-A key none of these accept answers `InvalidKey` (401), without any call to Momento.
+- otherwise `MOMENTO_ENDPOINT`, the stage's (e.g. `cell-ap-northeast-1-1.prod.a.momentohq.com`):
+  a key that names another endpoint is refused (`api_keys.py`). One of the two is required.
 """
 
 from __future__ import annotations
@@ -22,31 +28,35 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final
+from enum import Enum
+from types import TracebackType
+from typing import Final, Self
 
 from momento import CacheClient, Configurations, CredentialProvider
-from momento.errors import InvalidArgumentException
+
+from functions.momento_bridge.api_keys import InvalidKey, pinned_credentials
 
 LOCAL_ADDRESS_VARIABLE: Final = "MOMENTO_LOCAL_ADDRESS"
 ENDPOINT_VARIABLE: Final = "MOMENTO_ENDPOINT"
-DEFAULT_POOL_SIZE: Final = 4
+# The workflows' key, and the next one while a rotation is under way.
+DEFAULT_POOL_SIZE: Final = 2
 # Every sorted-set write names its own TTL; this only satisfies the constructor.
 _DEFAULT_TTL: Final = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
-class InvalidKey:
-    """The key is not a Momento key the bridge can use; the message never contains it."""
-
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class ConnectionSettings:
-    """Where clients connect, read once from the environment."""
+    """Where clients connect, read once from the environment: a local address or an endpoint."""
 
     local_address: tuple[str, int] | None
     endpoint: str | None
+
+    def __post_init__(self) -> None:
+        if self.local_address is None and not self.endpoint:
+            raise ValueError(
+                f"{ENDPOINT_VARIABLE}: required (the stage's Momento endpoint), "
+                f"unless {LOCAL_ADDRESS_VARIABLE} is set"
+            )
 
     @staticmethod
     def from_environment() -> ConnectionSettings:
@@ -63,20 +73,21 @@ class ConnectionSettings:
 def credential_provider(
     api_key: str, settings: ConnectionSettings
 ) -> CredentialProvider | InvalidKey:
+    """Credentials that connect where `settings` say, never where the key says."""
     if settings.local_address is not None:
         host, port = settings.local_address
         # `for_momento_local` with the key filled in: plaintext (port != 443), same endpoints.
         return CredentialProvider(api_key, host, host, host, port)
-    try:
-        if settings.endpoint is not None:
-            try:
-                return CredentialProvider.from_api_key_v2(api_key, settings.endpoint)
-            except InvalidArgumentException:
-                pass  # not a v2 key: it may still embed its endpoint
-        return CredentialProvider.from_disposable_token(api_key)
-    except (InvalidArgumentException, ValueError, KeyError):  # malformed JSON/JWT inside the key
-        hint = "" if settings.endpoint else f" (v2 keys need {ENDPOINT_VARIABLE} on the bridge)"
-        return InvalidKey(f"Authorization: not a Momento API key{hint}")
+    assert settings.endpoint is not None  # checked by ConnectionSettings
+    return pinned_credentials(api_key, settings.endpoint)
+
+
+class KeyVerdict(Enum):
+    """What Momento's answer to a request said about its key."""
+
+    ACCEPTED = "accepted"  # Momento answered the request (a miss or a limit included)
+    REFUSED = "refused"  # 401/403: not a key of this account, or revoked
+    UNKNOWN = "unknown"  # no verdict: Momento unavailable, timed out, failed
 
 
 ClientFactory = Callable[[CredentialProvider], CacheClient]
@@ -87,8 +98,35 @@ def lambda_client(provider: CredentialProvider) -> CacheClient:
     return CacheClient(Configurations.Lambda.latest(), provider, _DEFAULT_TTL)
 
 
+class Lease:
+    """A client lent for one request; set its verdict, and the pool keeps or drops it on exit."""
+
+    def __init__(
+        self, pool: ClientPool, api_key: str, client: CacheClient, closer: ExitStack | None
+    ) -> None:
+        self.client = client
+        self.verdict = KeyVerdict.UNKNOWN
+        self.api_key = api_key
+        self.closer = closer  # None: the pool keeps this client already
+        self._pool = pool
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._pool.settle(self)
+
+    def __repr__(self) -> str:
+        return f"Lease(<key>, verdict={self.verdict.name}, kept={self.closer is None})"
+
+
 class ClientPool:
-    """At most `size` clients keyed by API key; thread-safe; evicted clients are closed."""
+    """At most `size` clients, for keys Momento accepted; thread-safe; dropped clients closed."""
 
     def __init__(
         self,
@@ -104,22 +142,35 @@ class ClientPool:
         self._lock = threading.Lock()
         self._clients: OrderedDict[str, tuple[CacheClient, ExitStack]] = OrderedDict()
 
-    def client_for(self, api_key: str) -> CacheClient | InvalidKey:
+    def lease(self, api_key: str) -> Lease | InvalidKey:
+        """The kept client for `api_key`, else a new one on trial; InvalidKey builds no client."""
         with self._lock:
-            cached = self._clients.get(api_key)
-            if cached is not None:
+            kept = self._clients.get(api_key)
+            if kept is not None:
                 self._clients.move_to_end(api_key)
-                return cached[0]
-            provider = credential_provider(api_key, self._settings)
-            if isinstance(provider, InvalidKey):
-                return provider
-            closer = ExitStack()
-            client = closer.enter_context(self._factory(provider))
-            self._clients[api_key] = (client, closer)
+                return Lease(self, api_key, kept[0], None)
+        provider = credential_provider(api_key, self._settings)
+        if isinstance(provider, InvalidKey):
+            return provider
+        closer = ExitStack()
+        return Lease(self, api_key, closer.enter_context(self._factory(provider)), closer)
+
+    def settle(self, lease: Lease) -> None:
+        """Keeps a new client whose key Momento accepted; drops a kept one it refused."""
+        with self._lock:
+            if lease.closer is None:
+                kept = self._clients.get(lease.api_key)
+                if lease.verdict is KeyVerdict.REFUSED and kept is not None:
+                    del self._clients[lease.api_key]
+                    kept[1].close()
+                return
+            if lease.verdict is not KeyVerdict.ACCEPTED or lease.api_key in self._clients:
+                lease.closer.close()  # refused, no verdict, or kept meanwhile by another request
+                return
+            self._clients[lease.api_key] = (lease.client, lease.closer)
             if len(self._clients) > self._size:
                 _, (_, evicted) = self._clients.popitem(last=False)
                 evicted.close()
-            return client
 
     def __len__(self) -> int:
         return len(self._clients)

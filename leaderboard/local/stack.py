@@ -2,7 +2,8 @@
 
 It wires the embedded Momento server to the AWS-compatible endpoint the way the CDK stack
 wires Momento to AWS: a random API key kept in Secrets Manager and in an EventBridge
-connection (never printed, never in a definition), an event bus whose every event lands in
+connection (never printed, never in a definition), the bridge's caller secret sent by that
+connection as an invocation header, an event bus whose every event lands in
 an SQS queue the CLI and tests read, and every workflow deployed from `statemachines/`.
 
 moto's state is process-wide, so two stacks in one process need different stages; a
@@ -22,6 +23,9 @@ from typing import Any, ClassVar, Final, Self, cast
 
 from momento import CacheClient, Configurations, CredentialProvider
 
+from functions.momento_bridge.caller_secret import HEADER as CALLER_SECRET_HEADER
+from functions.momento_bridge.caller_secret import SECRET_ARN_VARIABLE
+from functions.momento_bridge.clients import LOCAL_ADDRESS_VARIABLE
 from leaderboard.definitions import (
     SERVICE,
     WORKFLOWS,
@@ -43,7 +47,7 @@ from leaderboard.local.stepfunctions.deploy import (
     deploy_workflows,
     register_functions,
 )
-from leaderboard.local.stepfunctions.endpoint import AwsEndpoint, check_loopback
+from leaderboard.local.stepfunctions.endpoint import REGION, AwsEndpoint, check_loopback
 from leaderboard.period_rules import close_schedules
 
 API_KEY_BYTES: Final = 32
@@ -59,6 +63,12 @@ EVENTS_RETENTION_SECONDS: Final = 3600
 def api_key_secret_name(stage: str) -> str:
     """Where the stack keeps the Momento key: `/{service}/{stage}/name` like every parameter."""
     return f"/{SERVICE}/{stage}/momento-api-key"
+
+
+def caller_secret_name(stage: str) -> str:
+    """Where the stack keeps the bridge's caller secret (the CDK stack lets CloudFormation name
+    it; a fixed name here, since moto frees a deleted name at once)."""
+    return f"/{SERVICE}/{stage}/bridge-caller-secret"
 
 
 def events_queue_name(stage: str) -> str:
@@ -99,6 +109,8 @@ class LocalStack:
         self.clock: Final = LocalClock()
         self._scheduler: LocalScheduler | None = None
         self._api_key = secrets.token_urlsafe(API_KEY_BYTES)
+        self._caller_secret = secrets.token_urlsafe(API_KEY_BYTES)
+        self._caller_secret_arn = ""
         self.momento: Final = MomentoServer(
             host=host,
             grpc_port=momento_grpc_port,
@@ -149,14 +161,24 @@ class LocalStack:
         return self._scheduler
 
     def function_environment(self) -> dict[str, str]:
-        """What the stack gives its Lambda functions: names and addresses, never the key."""
+        """What the stack gives its Lambda functions: names and addresses, never a secret value.
+
+        Like Lambda's, it holds a region and credentials (fake ones: the endpoint checks none).
+        """
         return {
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
             "STAGE": self.stage,
             "POWERTOOLS_SERVICE_NAME": SERVICE,
             "POWERTOOLS_LOG_LEVEL": "DEBUG",
             "CACHE_NAME": self.cache_name,
             "MOMENTO_API_KEY_SECRET_NAME": api_key_secret_name(self.stage),
             "MOMENTO_ENDPOINT": self.momento.http_url,
+            # The bridge: the local server's gRPC door, and where its caller secret is.
+            LOCAL_ADDRESS_VARIABLE: f"{self._host}:{self.momento.grpc_port}",
+            SECRET_ARN_VARIABLE: self._caller_secret_arn,
             "AWS_ENDPOINT_URL": self.endpoint_url,
         }
 
@@ -224,7 +246,7 @@ class LocalStack:
             self._running_stages.discard(self.stage)
 
     def _provision(self) -> None:
-        self._create_secret()
+        self._create_secrets()
         self._create_connection()
         self._create_bus_to_queue()
         register_functions(self.stage, self.function_environment())
@@ -235,13 +257,20 @@ class LocalStack:
         self._exit_stack.callback(self._delete_state_machines)
         self._start_scheduler()
 
-    def _create_secret(self) -> None:
+    def _create_secrets(self) -> None:
+        self._create_secret(api_key_secret_name(self.stage), self._api_key)
+        self._caller_secret_arn = self._create_secret(
+            caller_secret_name(self.stage), self._caller_secret
+        )
+
+    def _create_secret(self, name: str, value: str) -> str:
+        """Creates the secret, deleted when the stack stops; returns its ARN."""
         secretsmanager = self.client("secretsmanager")
-        name = api_key_secret_name(self.stage)
-        secretsmanager.create_secret(Name=name, SecretString=self._api_key)
+        created = secretsmanager.create_secret(Name=name, SecretString=value)
         self._exit_stack.callback(
             secretsmanager.delete_secret, SecretId=name, ForceDeleteWithoutRecovery=True
         )
+        return str(created["ARN"])
 
     def _create_connection(self) -> None:
         events = self.client("events")
@@ -253,7 +282,17 @@ class LocalStack:
                 "ApiKeyAuthParameters": {
                     "ApiKeyName": "Authorization",
                     "ApiKeyValue": self._api_key,
-                }
+                },
+                # As the CDK stack's connection: every HTTP Task sends the bridge's caller secret.
+                "InvocationHttpParameters": {
+                    "HeaderParameters": [
+                        {
+                            "Key": CALLER_SECRET_HEADER,
+                            "Value": self._caller_secret,
+                            "IsValueSecret": True,
+                        }
+                    ]
+                },
             },
         )["ConnectionArn"]
         self._exit_stack.callback(events.delete_connection, Name=name)

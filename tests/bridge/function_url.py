@@ -1,10 +1,11 @@
 """Function-URL plumbing for the bridge tests: HTTP requests in, Lambda payload v2 events out.
 
 `FunctionUrlTransport` is an httpx transport that does what AWS does in front of the bridge:
-sorted-set paths become function-URL events for the real handler (the Authorization header
-the EventBridge connection adds included), every other path goes to the Momento endpoint
-(here the local server's HTTP door), as the stack routes them. Not a mock: real requests,
-the real handler and a real server behind it; only the Lambda service's envelope is built here.
+sorted-set paths become function-URL events for the real handler (the Authorization and
+caller secret headers the EventBridge connection adds included), every other path goes to
+the Momento endpoint (here the local server's HTTP door), as the stack routes them. Not a
+mock: real requests, the real handler and a real server behind it; only the Lambda service's
+envelope is built here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from functions.momento_bridge.caller_secret import HEADER
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -73,10 +76,13 @@ def function_url_event(
 
 
 class FunctionUrlTransport(httpx.BaseTransport):
-    def __init__(self, handler: Handler, momento_http: httpx.Client, api_key: str | None) -> None:
+    def __init__(
+        self, handler: Handler, momento_http: httpx.Client, api_key: str | None, caller_secret: str
+    ) -> None:
         self._handler = handler
         self._momento_http = momento_http
         self._api_key = api_key
+        self._caller_secret = caller_secret
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
@@ -102,6 +108,7 @@ class FunctionUrlTransport(httpx.BaseTransport):
         )
 
     def _with_key(self, headers: dict[str, str]) -> dict[str, str]:
+        headers[HEADER] = self._caller_secret  # the connection's invocation header wins
         if self._api_key is not None and "authorization" not in {h.lower() for h in headers}:
             headers["authorization"] = self._api_key
         return headers

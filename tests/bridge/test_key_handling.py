@@ -1,9 +1,11 @@
-"""The Momento key: required before any Momento call, one client per key, never logged."""
+"""The Momento key: required before any Momento call, clients kept only for accepted keys,
+never logged."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,9 +14,10 @@ from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 from momento import CacheClient, Configurations, CredentialProvider
 
 from functions.momento_bridge import handler as bridge
+from functions.momento_bridge.caller_secret import HEADER, CallerSecret
 from functions.momento_bridge.clients import ClientPool, ConnectionSettings
 from leaderboard.local.momento_server.server import MomentoServer
-from tests.bridge.conftest import API_KEY, BRIDGE_CACHE
+from tests.bridge.conftest import API_KEY, BRIDGE_CACHE, CALLER_SECRET, NEXT_API_KEY
 from tests.bridge.function_url import LambdaContext, function_url_event
 
 LENGTH = f"/sortedset/{BRIDGE_CACHE}/length"
@@ -57,18 +60,28 @@ def counted_pool(local_settings: ConnectionSettings, factory: CountingFactory) -
 def length_event(
     key: str | None, *, set_key: str = "k", token: str | None = None
 ) -> dict[str, Any]:
+    """A length request as the stage's connection sends it (caller secret included)."""
     query = f"key={set_key}" + (f"&token={token}" if token else "")
-    headers = {"Authorization": key} if key is not None else {}
+    headers = {HEADER: CALLER_SECRET}
+    if key is not None:
+        headers["Authorization"] = key
     return function_url_event("GET", LENGTH, query=query, headers=headers)
 
 
-def answer(event: dict[str, Any], pool: ClientPool) -> tuple[int, Any]:
-    result = bridge.answer(LambdaFunctionUrlEvent(event), pool)
-    return result.status, result.body
+Answer = Callable[[dict[str, Any], ClientPool], tuple[int, Any]]
+
+
+@pytest.fixture
+def answer(caller_secret: CallerSecret) -> Answer:
+    def answer(event: dict[str, Any], pool: ClientPool) -> tuple[int, Any]:
+        result = bridge.answer(LambdaFunctionUrlEvent(event), pool, caller_secret)
+        return result.status, result.body
+
+    return answer
 
 
 def test_no_key_is_401_without_creating_a_client(
-    counted_pool: ClientPool, factory: CountingFactory
+    counted_pool: ClientPool, factory: CountingFactory, answer: Answer
 ) -> None:
     assert answer(length_event(None), counted_pool) == (
         401,
@@ -79,7 +92,7 @@ def test_no_key_is_401_without_creating_a_client(
 
 
 def test_key_in_header_and_token_is_400_without_a_client(
-    counted_pool: ClientPool, factory: CountingFactory
+    counted_pool: ClientPool, factory: CountingFactory, answer: Answer
 ) -> None:
     status, body = answer(length_event(API_KEY, token=API_KEY), counted_pool)
     assert (status, body["error"]) == (400, "invalid_argument")
@@ -87,27 +100,53 @@ def test_key_in_header_and_token_is_400_without_a_client(
     assert factory.created == 0
 
 
-def test_key_as_token_parameter_reaches_momento(counted_pool: ClientPool) -> None:
+def test_key_as_token_parameter_reaches_momento(counted_pool: ClientPool, answer: Answer) -> None:
     assert answer(length_event(None, token=API_KEY), counted_pool)[1] == {
         "error": "not_found",
         "message": "Sorted Set Not Found",
     }
 
 
-def test_one_client_per_key_reused_and_bounded(
-    counted_pool: ClientPool, factory: CountingFactory
+def test_one_client_per_accepted_key_reused_and_bounded(
+    counted_pool: ClientPool, factory: CountingFactory, answer: Answer
 ) -> None:
     for _ in range(3):
         assert answer(length_event(API_KEY), counted_pool)[0] == 404  # reached Momento: a miss
-    assert factory.created == 1
-    answer(length_event("other-key-1"), counted_pool)
-    answer(length_event("other-key-2"), counted_pool)  # the pool holds 2: API_KEY is evicted
-    assert (factory.created, factory.closed, len(counted_pool)) == (3, 1, 2)
+    assert (factory.created, len(counted_pool)) == (1, 1)
+    answer(length_event(NEXT_API_KEY), counted_pool)  # a rotation: both keys kept
+    assert (factory.created, factory.closed, len(counted_pool)) == (2, 0, 2)
     answer(length_event(API_KEY), counted_pool)
-    assert factory.created == 4
+    assert factory.created == 2
 
 
-def test_a_wrong_key_is_refused_by_momento(counted_pool: ClientPool) -> None:
+def test_keys_momento_refuses_never_displace_the_workflows_client(
+    counted_pool: ClientPool, factory: CountingFactory, answer: Answer
+) -> None:
+    assert answer(length_event(API_KEY), counted_pool)[0] == 404
+    for stranger in range(10):
+        assert answer(length_event(f"guessed-key-{stranger}"), counted_pool)[0] == 401
+    # Each refused key had its client for one request, closed right after; the workflows'
+    # client was never evicted, so its next request builds nothing.
+    assert (factory.created, factory.closed, len(counted_pool)) == (11, 10, 1)
+    assert answer(length_event(API_KEY), counted_pool)[0] == 404
+    assert factory.created == 11
+
+
+def test_an_answer_momento_did_not_give_keeps_no_client(
+    counted_pool: ClientPool, factory: CountingFactory, answer: Answer
+) -> None:
+    # A set name that is not UTF-8: the bridge answers 400 itself, so the key is unproven.
+    not_text = function_url_event(
+        "GET",
+        LENGTH,
+        query="key_base64=%2Fw%3D%3D",  # b"\xff"
+        headers={"authorization": "guessed-key", HEADER: CALLER_SECRET},
+    )
+    assert answer(not_text, counted_pool)[0] == 400
+    assert (factory.created, factory.closed, len(counted_pool)) == (1, 1, 0)
+
+
+def test_a_wrong_key_is_refused_by_momento(counted_pool: ClientPool, answer: Answer) -> None:
     status, body = answer(length_event("not-the-key"), counted_pool)
     assert (status, body["error"]) == (401, "unauthenticated")
 
@@ -128,13 +167,16 @@ def test_the_key_is_never_logged(
         length_event(wrong),  # refused by Momento
         length_event(None, token=API_KEY),  # key in the query string
         function_url_event(
-            "GET", LENGTH, query="key=k&start_rank=x", headers={"authorization": API_KEY}
+            "GET",
+            LENGTH,
+            query="key=k&start_rank=x",
+            headers={"authorization": API_KEY, HEADER: CALLER_SECRET},
         ),
         function_url_event(
             "PUT",
             f"/sortedset/{BRIDGE_CACHE}",
             query="key=k&ttl_seconds=60",
-            headers={"authorization": API_KEY},
+            headers={"authorization": API_KEY, HEADER: CALLER_SECRET},
             body=json.dumps({"elements": [{"value": "a", "score": 1}]}).encode(),
         ),
     ]
@@ -142,6 +184,6 @@ def test_the_key_is_never_logged(
     assert statuses == [404, 401, 404, 400, 204]
     logged = capsys.readouterr().out + caplog.text
     assert "answered" in logged  # the capture works: the handler's own lines are there
-    for secret in (API_KEY, wrong):
+    for secret in (API_KEY, wrong, CALLER_SECRET):
         fragments = {secret[i : i + 8] for i in range(len(secret) - 7)}
         assert not [fragment for fragment in fragments if fragment in logged]

@@ -1,4 +1,4 @@
-"""Momento failures reach the caller as the local door answers them, and keys pick endpoints.
+"""Momento failures reach the caller as the local door answers them; the local address wins.
 
 Faults are injected into the local server (both doors share the rules), so the same failure
 is seen once through the HTTP door and once through the bridge's SDK and the gRPC door.
@@ -6,21 +6,17 @@ is seen once through the HTTP door and once through the bridge's SDK and the gRP
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
 
 import httpx
-import jwt
 import pytest
 
-from functions.momento_bridge.clients import ConnectionSettings, InvalidKey, credential_provider
+from functions.momento_bridge.api_keys import InvalidKey
+from functions.momento_bridge.clients import ConnectionSettings, credential_provider
 from leaderboard.local.momento_server.faults import FaultRule
 from leaderboard.local.momento_server.server import MomentoServer
 from tests.bridge.conftest import API_KEY, BRIDGE_CACHE
 from tests.momento_server.contract import SortedSetHttp
-
-CLOUD = ConnectionSettings(local_address=None, endpoint=None)
 
 
 @pytest.fixture
@@ -53,30 +49,6 @@ def test_momento_failures_match_the_local_door(
     bridged = sorted_set_http(method, suffix, params={"key": key})
     assert (direct.status_code, direct.json()["error"]) == (status, error)
     assert (bridged.status_code, bridged.json()["error"]) == (status, error)
-
-
-def test_a_key_that_is_no_momento_key_is_refused_without_a_call() -> None:
-    refused = credential_provider("plainly-not-a-key", CLOUD)
-    assert isinstance(refused, InvalidKey)
-    assert "plainly" not in refused.message
-    assert "MOMENTO_ENDPOINT" in refused.message  # says how v2 keys would work
-
-
-def test_v1_keys_carry_their_endpoint() -> None:
-    v1 = base64.b64encode(
-        json.dumps({"endpoint": "cell-test.example.com", "api_key": "secret"}).encode()
-    ).decode()
-    provider = credential_provider(v1, CLOUD)
-    assert not isinstance(provider, InvalidKey)
-    assert (provider.cache_endpoint, provider.port) == ("cache.cell-test.example.com", 443)
-
-
-def test_v2_keys_need_the_configured_endpoint() -> None:
-    v2 = jwt.encode({"t": "g", "id": "test"}, "signing-secret-for-tests-only-0123456789")
-    assert isinstance(credential_provider(v2, CLOUD), InvalidKey)
-    provider = credential_provider(v2, ConnectionSettings(None, endpoint="cell-test.example.com"))
-    assert not isinstance(provider, InvalidKey)
-    assert provider.cache_endpoint == "cache.cell-test.example.com"
 
 
 def test_local_address_sends_the_request_key_in_plaintext() -> None:

@@ -31,7 +31,13 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, Pat
     outdir = tmp_path_factory.mktemp("cdk.out")
     app = cdk.App(outdir=str(outdir))
     stack = cdk.Stack(app, "BridgeTest", env=cdk.Environment(region="ap-northeast-1"))
-    MomentoBridge(stack, "Bridge", stage="test", reserved_concurrency=7)
+    MomentoBridge(
+        stack,
+        "Bridge",
+        stage="test",
+        momento_endpoint="cell-ap-northeast-1-1.prod.a.momentohq.com",
+        reserved_concurrency=7,
+    )
     template = Template.from_stack(stack)
     app.synth()
     return template, outdir
@@ -57,12 +63,17 @@ def test_function_runtime_architecture_and_guards(synthesized: tuple[Template, P
         },
     )
     (function,) = template.find_resources("AWS::Lambda::Function").values()
-    # No key and no endpoint override by default: the key comes with each request.
-    assert set(function["Properties"]["Environment"]["Variables"]) == {
+    # No key (it comes with each request) and no secret value: the caller secret's ARN only.
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert set(variables) == {
         "POWERTOOLS_SERVICE_NAME",
         "POWERTOOLS_METRICS_NAMESPACE",
         "POWERTOOLS_LOG_LEVEL",
+        "MOMENTO_ENDPOINT",
+        "BRIDGE_CALLER_SECRET_ARN",
     }
+    assert variables["MOMENTO_ENDPOINT"] == "cell-ap-northeast-1-1.prod.a.momentohq.com"
+    assert set(variables["BRIDGE_CALLER_SECRET_ARN"]) == {"Ref"}
     template.has_resource_properties(
         "AWS::Logs::LogGroup",
         {"LogGroupName": "/aws/lambda/leaderboard-test-momento-bridge", "RetentionInDays": 30},
@@ -78,8 +89,9 @@ def test_function_url_is_public_https_with_the_key_checked_in_the_handler(
         "AWS::Lambda::Permission",
         {"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE"},
     )
-    outputs = template.find_outputs("*")
-    assert ["FunctionUrl" in json.dumps(output["Value"]) for output in outputs.values()] == [True]
+    outputs = [json.dumps(output["Value"]) for output in template.find_outputs("*").values()]
+    assert ["FunctionUrl" in value for value in outputs] == [True, False]
+    assert "CallerSecret" in outputs[1]  # its ARN, for rotations; never its value
 
 
 def test_asset_carries_linux_arm64_grpc_for_the_runtime_python(

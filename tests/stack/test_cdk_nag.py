@@ -48,6 +48,7 @@ def _stage_wide(stack: str, region: str) -> list[str]:
         f"{stack}/MomentoBridge/Function/ServiceRole:AwsSolutions::AwsSolutions-IAM4"
         "[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
         f"{stack}/MomentoBridge/Function/ServiceRole:AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+        f"{stack}/MomentoBridge/CallerSecret:AwsSolutions::AwsSolutions-SMG4",
         f"{stack}/DailyClose/ArchiveBucket:AwsSolutions::AwsSolutions-S1",
         f"{stack}/DailyClose/ScheduleDeadLetterQueue:AwsSolutions::AwsSolutions-SQS3",
         f"{close_role}[Resource::<DailyCloseArchiveBucket466DC442.Arn>/*]",

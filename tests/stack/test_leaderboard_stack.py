@@ -57,11 +57,10 @@ def test_connection_sends_the_stage_secret_as_authorization_header(dev: Synthesi
     connection = _only(dev, "AWS::Events::Connection")["Properties"]
     assert connection["Name"] == "leaderboard-dev-momento"
     assert connection["AuthorizationType"] == "API_KEY"
-    assert connection["AuthParameters"] == {
-        "ApiKeyAuthParameters": {
-            "ApiKeyName": "Authorization",
-            "ApiKeyValue": DEV_SECRET_REFERENCE,
-        }
+    # (its invocation header, the bridge's caller secret: test_bridge_caller_secret.py)
+    assert connection["AuthParameters"]["ApiKeyAuthParameters"] == {
+        "ApiKeyName": "Authorization",
+        "ApiKeyValue": DEV_SECRET_REFERENCE,
     }
 
 
@@ -280,7 +279,15 @@ def test_http_permission_follows_the_sorted_set_endpoint(feature: SynthesizedSta
 
 def test_no_secret_is_created_or_embedded(dev: SynthesizedStage, prod: SynthesizedStage) -> None:
     for stage in (dev, prod):
-        assert stage.template.find_resources("AWS::SecretsManager::Secret") == {}
+        # The one secret the stack makes is the bridge's caller secret, generated at deploy.
+        secrets = stage.template.find_resources("AWS::SecretsManager::Secret")
+        assert [
+            (
+                logical_id.startswith("MomentoBridgeCallerSecret"),
+                "SecretString" in each["Properties"],
+            )
+            for logical_id, each in secrets.items()
+        ] == [(True, False)]
         text = json.dumps(stage.template_json)
         # The only mention of the key is the dynamic reference CloudFormation resolves at deploy.
         mentions = re.findall(r"[^\"]*momento-api-key[^\"]*", text)
