@@ -26,6 +26,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from leaderboard import naming
 from stacks.momento_bridge_bundling import BRIDGE_DIR, BridgeBundle, LocalPipBundling
 
 RUNTIME: Final = lambda_.Runtime.PYTHON_3_14  # the newest Python runtime CDK 2.275 offers
@@ -54,7 +55,7 @@ class MomentoBridge(Construct):
         if reserved_concurrency < 1:
             raise ValueError("reserved_concurrency: must be at least 1")
         bundle = BridgeBundle(RUNTIME.name.removeprefix("python"), architecture.name)
-        function_name = f"leaderboard-{stage}-momento-bridge"
+        function_name = naming.function_name(stage, "momento_bridge")
         environment = {
             "POWERTOOLS_SERVICE_NAME": "momento-bridge",
             "POWERTOOLS_METRICS_NAMESPACE": "Leaderboard",
