@@ -19,10 +19,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
+from leaderboard.shipped_files import shipped_path
+
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
-BOARDS_FILE: Final = Path(__file__).resolve().parent.parent / "boards.json"
+BOARDS_FILE: Final = shipped_path("boards.json")
 SCHEMA_FILE: Final = Path(__file__).resolve().parent / "board_rules.schema.json"
 
 # What a board gets when neither its entry nor the file's `defaults` say otherwise.

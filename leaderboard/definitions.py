@@ -17,8 +17,9 @@ from typing import Any, Final, Literal
 
 from leaderboard.board_rules import BUILT_IN_DEFAULTS, load_board_rules
 from leaderboard.period_rules import with_period_data
+from leaderboard.shipped_files import shipped_path
 
-_STATEMACHINES_DIR: Final = Path(__file__).resolve().parent.parent / "statemachines"
+_STATEMACHINES_DIR: Final = shipped_path("statemachines")
 # Same syntax CloudFormation's DefinitionSubstitutions recognises: ${Name}.
 _PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
