@@ -17,8 +17,9 @@ import pytest
 from tests.packaging.fresh_interpreter import REPOSITORY
 
 DISTRIBUTION = "stepfunctions-momento-leaderboard"
+LOCAL_ONLY = {"jsonschema", "moto", "momento", "grpcio", "rich", "aws-cdk-lib", "cheroot"}
 _PROBE = """
-import json, sys
+import importlib.metadata, json, sys
 from pathlib import Path
 import leaderboard
 from leaderboard.board_rules import BOARDS_FILE, SCHEMA_FILE
@@ -30,6 +31,7 @@ print(json.dumps({
     "outside_package": [str(f) for f in shipped if not f.is_file() or package not in f.parents],
     "stage": LeaderboardClient("dev", region_name="us-east-1").stage,
     "modules": sorted({name.split(".")[0] for name in sys.modules}),
+    "distributions": sorted(d.metadata["Name"].lower() for d in importlib.metadata.distributions()),
 }))
 """
 
@@ -86,6 +88,8 @@ def test_the_client_extra_installs_into_a_clean_venv_and_runs_outside_the_checko
     assert report["outside_package"] == []
     assert report["stage"] == "dev"
     assert "jsonschema" not in report["modules"] and "moto" not in report["modules"]
+    assert "boto3" in report["distributions"]
+    assert set(report["distributions"]) & LOCAL_ONLY == set()
 
     script = _run(environment / "bin" / "leaderboard-local", "--help", cwd=tmp_path)
     assert script.returncode == 1
