@@ -67,7 +67,7 @@ from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent 
 from momento import CacheClient, Configurations, CredentialProvider  # noqa: E402
 
 from functions.momento_bridge import handler as bridge  # noqa: E402
-from functions.momento_bridge.caller_secret import HEADER, CallerSecret  # noqa: E402
+from functions.momento_bridge.caller_secret import CallerSecret  # noqa: E402
 from functions.momento_bridge.clients import (  # noqa: E402
     DEFAULT_POOL_SIZE,
     ClientPool,
@@ -75,6 +75,7 @@ from functions.momento_bridge.clients import (  # noqa: E402
 )
 from leaderboard.local.momento_server.server import MomentoServer  # noqa: E402
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint  # noqa: E402
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER  # noqa: E402
 from tests.bridge.function_url import LambdaContext, function_url_event  # noqa: E402
 
 RESERVED_CONCURRENCY: Final = 10  # stacks.momento_bridge.DEFAULT_RESERVED_CONCURRENCY
@@ -128,7 +129,7 @@ def invoke(key: str | None, caller_secret: str | None) -> str:
     """One invocation of the real entry point; its status, or the exception that escaped."""
     headers = {"authorization": key} if key is not None else {}
     if caller_secret is not None:
-        headers[HEADER] = caller_secret
+        headers[CALLER_SECRET_HEADER] = caller_secret
     event = function_url_event("GET", LENGTH_PATH, query="key=board", headers=headers)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the metrics flush prints EMF
@@ -192,7 +193,7 @@ def workflow_rebuilds(
             "GET",
             LENGTH_PATH,
             query="key=board",
-            headers={"authorization": key, HEADER: caller_secret},
+            headers={"authorization": key, CALLER_SECRET_HEADER: caller_secret},
         )
         return bridge.answer(LambdaFunctionUrlEvent(event), pool, secret).status
 

@@ -22,8 +22,8 @@ import time
 from collections import Counter
 from typing import Any
 
+from leaderboard.local.aws_client import local_client
 from leaderboard.local.stack import LocalStack
-from leaderboard.local.stepfunctions.endpoint import local_client
 
 BOARD = "bench-board"
 MEMBERS = 50  # submissions cycle through this many players, so ranks and the top list move

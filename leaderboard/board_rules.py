@@ -17,11 +17,14 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from jsonschema import Draft202012Validator, ValidationError
+from leaderboard.shipped_files import shipped_path
 
-BOARDS_FILE: Final = Path(__file__).resolve().parent.parent / "boards.json"
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+
+BOARDS_FILE: Final = shipped_path("boards.json")
 SCHEMA_FILE: Final = Path(__file__).resolve().parent / "board_rules.schema.json"
 
 # What a board gets when neither its entry nor the file's `defaults` say otherwise.
@@ -49,6 +52,10 @@ class BoardRulesError(ValueError):
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Imported on first use: jsonschema takes ~0.13 s to import, and the CLI's client commands
+    # (`trace`, `start-execution`) need the workflow list, not a rules check.
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
     return Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 

@@ -17,10 +17,9 @@ from typing import Any, Final, Literal
 
 from leaderboard.board_rules import BUILT_IN_DEFAULTS, load_board_rules
 from leaderboard.period_rules import with_period_data
+from leaderboard.shipped_files import shipped_path
 
-SERVICE: Final = "leaderboard"
-
-_STATEMACHINES_DIR: Final = Path(__file__).resolve().parent.parent / "statemachines"
+_STATEMACHINES_DIR: Final = shipped_path("statemachines")
 # Same syntax CloudFormation's DefinitionSubstitutions recognises: ${Name}.
 _PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
@@ -94,11 +93,6 @@ def task_resources(workflow: Workflow) -> frozenset[str]:
                     yield from visit(nested["States"])
 
     return frozenset(visit(json.loads(workflow.file.read_text(encoding="utf-8"))["States"]))
-
-
-def state_machine_name(stage: str, workflow: Workflow) -> str:
-    """`leaderboard-{stage}-{workflow}`: every resource name carries the stage."""
-    return f"{SERVICE}-{stage}-{workflow.name}"
 
 
 @dataclass(frozen=True)

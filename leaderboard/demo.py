@@ -20,8 +20,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from leaderboard.client import LeaderboardClient, RankedMember, SubmitScoreResult
+from leaderboard.local.aws_client import FAKE_CREDENTIALS, REGION
 from leaderboard.local.stack import LocalStack
-from leaderboard.local.stepfunctions.endpoint import FAKE_CREDENTIALS, REGION
 from leaderboard.local.trace import render_timeline
 
 PLAYERS = ("mario", "luigi", "peach", "toad", "yoshi", "bowser", "daisy", "wario")

@@ -21,7 +21,8 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from leaderboard.definitions import state_machine_name, workflow
+from leaderboard.definitions import workflow
+from leaderboard.naming import state_machine_name
 from leaderboard.period_rules import CloseSchedule
 from stacks.stage_config import StageConfig
 from stacks.workflow_state_machine import WorkflowStateMachine
@@ -174,7 +175,7 @@ class DailyClose(Construct):
     def _grant_workflow(self, close_period: WorkflowStateMachine) -> None:
         """What close-period calls beyond the base role: S3, its own executions, /cache DELETE."""
         role = close_period.role
-        name = state_machine_name(self._config.stage_name, workflow("close-period"))
+        name = state_machine_name(self._config.stage_name, workflow("close-period").name)
         stack = Stack.of(self)
         own_arn = stack.format_arn(
             service="states",

@@ -8,7 +8,7 @@ from typing import Final
 from aws_cdk import App, Environment, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from leaderboard.definitions import SERVICE
+from leaderboard.naming import SERVICE, stage_name
 from stacks.leaderboard_stack import LeaderboardStack
 from stacks.stage_config import CONTEXT_KEYS, StageConfig
 
@@ -25,7 +25,7 @@ def build_stack(app: App) -> LeaderboardStack:
     )
     stack = LeaderboardStack(
         app,
-        f"{SERVICE}-{config.stage_name}",
+        stage_name(config.stage_name),
         config=config,
         env=Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=region),
         description=f"Leaderboards on Step Functions and Momento, stage {config.stage_name}",

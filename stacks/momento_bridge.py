@@ -30,8 +30,12 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from functions.momento_bridge.caller_secret import HEADER, SECRET_ARN_VARIABLE
-from functions.momento_bridge.clients import ENDPOINT_VARIABLE
+from leaderboard import naming
+from leaderboard.momento_contract.bridge_settings import (
+    CALLER_SECRET_ARN_VARIABLE,
+    CALLER_SECRET_HEADER,
+    ENDPOINT_VARIABLE,
+)
 from stacks.momento_bridge_bundling import BRIDGE_DIR, BridgeBundle, LocalPipBundling
 
 RUNTIME: Final = lambda_.Runtime.PYTHON_3_14  # the newest Python runtime CDK 2.275 offers
@@ -66,13 +70,13 @@ class MomentoBridge(Construct):
                 f"got {momento_endpoint!r}"
             )
         bundle = BridgeBundle(RUNTIME.name.removeprefix("python"), architecture.name)
-        function_name = f"leaderboard-{stage}-momento-bridge"
+        function_name = naming.function_name(stage, "momento_bridge")
         # CloudFormation generates the value: it is in no template, variable or definition. No
         # fixed name: a deleted secret's name stays taken for its recovery window.
         self.caller_secret = secretsmanager.Secret(
             self,
             "CallerSecret",
-            description=f"Sent by the stage's EventBridge connection as {HEADER}",
+            description=f"Sent by the stage's EventBridge connection as {CALLER_SECRET_HEADER}",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 exclude_punctuation=True, password_length=CALLER_SECRET_LENGTH
             ),
@@ -83,7 +87,7 @@ class MomentoBridge(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": "Leaderboard",
             "POWERTOOLS_LOG_LEVEL": log_level,
             ENDPOINT_VARIABLE: momento_endpoint,
-            SECRET_ARN_VARIABLE: self.caller_secret.secret_arn,
+            CALLER_SECRET_ARN_VARIABLE: self.caller_secret.secret_arn,
         }
         self.function = lambda_.Function(
             self,
@@ -125,13 +129,17 @@ class MomentoBridge(Construct):
             self,
             "CallerSecretArn",
             value=self.caller_secret.secret_arn,
-            description=f"The secret sent as {HEADER}: rotate it as docs/momento-bridge.md says",
+            description=(
+                f"The secret sent as {CALLER_SECRET_HEADER}: rotate it as in docs/momento-bridge.md"
+            ),
         )
         self._justify_findings()
 
     def connection_headers(self) -> dict[str, events.HttpParameter]:
         """The invocation header the stage's connection must send: the caller secret."""
-        return {HEADER: events.HttpParameter.from_secret(self.caller_secret.secret_value)}
+        return {
+            CALLER_SECRET_HEADER: events.HttpParameter.from_secret(self.caller_secret.secret_value)
+        }
 
     def _justify_findings(self) -> None:
         Validations.of(self.caller_secret).acknowledge(

@@ -49,6 +49,7 @@ BUNDLED_SOURCES: Final = (
     "functions/momento_bridge/sorted_set_requests.py",
     "leaderboard/momento_contract/__init__.py",
     "leaderboard/momento_contract/arguments.py",
+    "leaderboard/momento_contract/bridge_settings.py",
     "leaderboard/momento_contract/http_params.py",
 )
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from leaderboard import naming
 from leaderboard.board_rules import BOARDS_FILE, load_board_rules
-from leaderboard.definitions import SERVICE
 from stacks.momento_endpoints import momento_http_endpoint
 
 CONTEXT_KEYS: Final = (
@@ -38,9 +38,6 @@ PRODUCTION_STAGE: Final = "prod"
 BRIDGE: Final = "bridge"
 DEFAULT_STAGE: Final = "dev"
 
-# Short enough that `leaderboard-{stage}-{workflow}` stays within the 80 characters a state
-# machine name allows, lowercase so the same string is valid in every resource name.
-_STAGE_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 _CACHE_NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 
 
@@ -65,16 +62,16 @@ class StageConfig:
     @property
     def momento_api_key_secret_name(self) -> str:
         """The Secrets Manager secret (created outside the stack) holding the Momento key."""
-        return f"/{SERVICE}/{self.ssm_stage_name}/momento-api-key"
+        return naming.api_key_secret_name(self.ssm_stage_name)
 
     @property
     def event_bus_name(self) -> str:
         """`leaderboard-{stage}`: the bus the workflows announce their outcomes on."""
-        return f"{SERVICE}-{self.stage_name}"
+        return naming.stage_name(self.stage_name)
 
     def resource_name(self, suffix: str) -> str:
         """`leaderboard-{stage}-{suffix}`: every resource name carries the stage."""
-        return f"{SERVICE}-{self.stage_name}-{suffix}"
+        return naming.resource_name(self.stage_name, suffix)
 
     @classmethod
     def from_context(cls, context: Mapping[str, Any], *, region: str) -> StageConfig:
@@ -87,7 +84,7 @@ class StageConfig:
             ssm_stage_name=ssm_stage_name,
             momento_endpoint=momento_endpoint,
             momento_sorted_set_endpoint=_sorted_set_endpoint(context, region),
-            cache_name=_cache_name(context, f"{SERVICE}-{ssm_stage_name}"),
+            cache_name=_cache_name(context, naming.stage_name(ssm_stage_name)),
             board_rules=load_board_rules(Path(_text(context, "boardsFile") or BOARDS_FILE)),
         )
 
@@ -102,13 +99,7 @@ def _text(context: Mapping[str, Any], key: str) -> str | None:
 
 
 def _stage(context: Mapping[str, Any], key: str, default: str) -> str:
-    value = _text(context, key) or default
-    if not _STAGE_NAME.match(value):
-        raise ValueError(
-            f"{key}: must be 1-32 lowercase letters, digits or hyphens, "
-            f"starting with a letter or digit (got {value!r})"
-        )
-    return value
+    return naming.check_stage(_text(context, key) or default, key=key)
 
 
 def _sorted_set_endpoint(context: Mapping[str, Any], region: str) -> str | None:

@@ -17,7 +17,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from leaderboard.definitions import Workflow, state_machine_name, task_resources
+from leaderboard.definitions import Workflow, task_resources
+from leaderboard.naming import state_machine_log_group, state_machine_name
 from stacks.stage_config import StageConfig
 
 _PUT_EVENTS: Final = "arn:aws:states:::events:putEvents"
@@ -39,7 +40,7 @@ class WorkflowStateMachine(Construct):
         event_bus: events.IEventBus,
     ) -> None:
         super().__init__(scope, construct_id)
-        name = state_machine_name(config.stage_name, workflow)
+        name = state_machine_name(config.stage_name, workflow.name)
         # Only a workflow whose definition puts events may put them: the read workflows may not.
         publishes = _PUT_EVENTS in task_resources(workflow)
         self.role = self._role(
@@ -48,8 +49,7 @@ class WorkflowStateMachine(Construct):
         self.log_group = logs.LogGroup(
             self,
             "Logs",
-            # The vendedlogs prefix keeps CloudWatch's resource policy small as stages multiply.
-            log_group_name=f"/aws/vendedlogs/states/{name}",
+            log_group_name=state_machine_log_group(config.stage_name, workflow.name),
             retention=(
                 logs.RetentionDays.ONE_YEAR if config.is_production else logs.RetentionDays.ONE_WEEK
             ),

@@ -1,8 +1,8 @@
 """The shared secret that tells the workflows' requests from a stranger's.
 
 The function URL is public (the HTTP Task cannot sign). The stage's EventBridge connection adds
-`HEADER` to every request its HTTP Tasks send, with a random value kept in Secrets Manager;
-the bridge compares it, in constant time, before it reads anything else of the request.
+`CALLER_SECRET_HEADER` to every request its HTTP Tasks send, with a random value kept in
+Secrets Manager; the bridge compares it, in constant time, before it reads anything else.
 The bridge reads the value from Secrets Manager and caches it for `MAX_AGE_SECONDS`; only the
 secret's ARN is in its environment, so the value is never in a template, a variable or a log.
 
@@ -23,8 +23,11 @@ from typing import Any, Final
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-HEADER: Final = "x-leaderboard-caller-secret"
-SECRET_ARN_VARIABLE: Final = "BRIDGE_CALLER_SECRET_ARN"  # noqa: S105 - a variable name
+from leaderboard.momento_contract.bridge_settings import (
+    CALLER_SECRET_ARN_VARIABLE,
+    CALLER_SECRET_HEADER,
+)
+
 # A stranger cannot make the bridge read the secret more often than this, whatever it sends.
 MAX_AGE_SECONDS: Final = 300
 
@@ -56,9 +59,9 @@ class CallerSecret:
 
     @staticmethod
     def from_environment() -> CallerSecret:
-        secret_arn = os.environ.get(SECRET_ARN_VARIABLE)
+        secret_arn = os.environ.get(CALLER_SECRET_ARN_VARIABLE)
         if not secret_arn:
-            raise ValueError(f"{SECRET_ARN_VARIABLE}: required (the caller secret's ARN)")
+            raise ValueError(f"{CALLER_SECRET_ARN_VARIABLE}: required (the caller secret's ARN)")
         return CallerSecret.reading(secret_arn)
 
     def admits(self, headers: Mapping[str, str]) -> bool:
@@ -66,7 +69,7 @@ class CallerSecret:
 
         Raises `GetParameterError` when Secrets Manager cannot be read.
         """
-        sent = headers.get(HEADER, "").encode()
+        sent = headers.get(CALLER_SECRET_HEADER, "").encode()
         return any(hmac.compare_digest(sent, accepted) for accepted in self._accepted())
 
     def _accepted(self) -> list[bytes]:
@@ -85,5 +88,5 @@ class CallerSecret:
 
 def _text(value: object) -> bytes:
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{SECRET_ARN_VARIABLE}: the secret must hold a non-empty string")
+        raise ValueError(f"{CALLER_SECRET_ARN_VARIABLE}: the secret must hold a non-empty string")
     return value.encode()

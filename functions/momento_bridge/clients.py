@@ -35,9 +35,8 @@ from typing import Final, Self
 from momento import CacheClient, Configurations, CredentialProvider
 
 from functions.momento_bridge.api_keys import InvalidKey, pinned_credentials
+from leaderboard.momento_contract.bridge_settings import ENDPOINT_VARIABLE, LOCAL_ADDRESS_VARIABLE
 
-LOCAL_ADDRESS_VARIABLE: Final = "MOMENTO_LOCAL_ADDRESS"
-ENDPOINT_VARIABLE: Final = "MOMENTO_ENDPOINT"
 # The workflows' key, and the next one while a rotation is under way.
 DEFAULT_POOL_SIZE: Final = 2
 # Every sorted-set write names its own TTL; this only satisfies the constructor.

@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.momento_bridge.answers import HttpAnswer, error_answer
 from functions.momento_bridge.api_keys import InvalidKey
-from functions.momento_bridge.caller_secret import HEADER, CallerSecret
+from functions.momento_bridge.caller_secret import CallerSecret
 from functions.momento_bridge.clients import (
     DEFAULT_POOL_SIZE,
     ClientPool,
@@ -44,6 +44,7 @@ from functions.momento_bridge.sorted_set_requests import (
     parse_sorted_set_request,
     query_params,
 )
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 
 SERVICE: Final = "momento-bridge"
 POOL_SIZE_VARIABLE: Final = "BRIDGE_CLIENT_POOL_SIZE"
@@ -92,7 +93,9 @@ def answer(event: LambdaFunctionUrlEvent, pool: ClientPool, secret: CallerSecret
     if not admitted:
         metrics.add_metric(name="RequestsFromStrangers", unit=MetricUnit.Count, value=1)
         return error_answer(
-            401, "unauthenticated", f"{HEADER}: missing or wrong (the stage's connection sends it)"
+            401,
+            "unauthenticated",
+            f"{CALLER_SECRET_HEADER}: missing or wrong (the stage's connection sends it)",
         )
     route = match_route(event.request_context.http.method, event.raw_path)
     if isinstance(route, RequestError):

@@ -30,7 +30,7 @@ from leaderboard.client.results import (
     Standing,
     SubmitScoreResult,
 )
-from leaderboard.definitions import SERVICE
+from leaderboard.naming import check_stage, state_machine_name
 
 _THROTTLING_CODES: Final = frozenset(
     {"ThrottlingException", "TooManyRequestsException", "ExecutionLimitExceeded"}
@@ -82,7 +82,7 @@ class LeaderboardClient:
         """`session`, `endpoint_url` and `region_name` default to boto3's usual sources
         (environment, profile); `region_name` spares a process that talks to one region from
         configuring it. `standard_wait_seconds` bounds how long a STANDARD run is awaited."""
-        self.stage = stage
+        self.stage = check_stage(stage)
         self._sfn = _stepfunctions_client(session or boto3.Session(), endpoint_url, region_name)
         self._standard_wait_seconds = standard_wait_seconds
         self._arns: dict[str, str] = {}
@@ -178,7 +178,7 @@ class LeaderboardClient:
     def state_machine_arn(self, workflow: str) -> str:
         """The ARN of `leaderboard-{stage}-{workflow}`, looked up once and cached."""
         if workflow not in self._arns:
-            wanted = f"{SERVICE}-{self.stage}-{workflow}"
+            wanted = state_machine_name(self.stage, workflow)
             for page in self._sfn.get_paginator("list_state_machines").paginate():
                 for machine in page["stateMachines"]:
                     if machine["name"] == wanted:

@@ -1,7 +1,7 @@
-"""`python -m leaderboard.local`: see `leaderboard.local.cli`."""
+"""`python -m leaderboard.local`: the same as the `leaderboard-local` console script."""
 
 import sys
 
-from leaderboard.local.cli import main
+from leaderboard.local.entry_point import main
 
 sys.exit(main())

@@ -15,23 +15,25 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError, EndpointConnectionError
 from rich.console import Console
 
-from leaderboard.definitions import WORKFLOWS, state_machine_name, workflow
+from leaderboard.definitions import WORKFLOWS, workflow
+from leaderboard.local.aws_client import ACCOUNT_ID, REGION, local_client
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
     LOCAL_HOST,
     MOMENTO_GRPC_PORT,
     MOMENTO_HTTP_PORT,
 )
-from leaderboard.local.momento_server.server import MomentoServer
-from leaderboard.local.stack import LocalStack, events_queue_name
-from leaderboard.local.stepfunctions.endpoint import ACCOUNT_ID, REGION, local_client
 from leaderboard.local.trace import render_timeline
 from leaderboard.local.trace_html import write_trace_html
+from leaderboard.naming import events_queue_name, state_machine_name
+
+if TYPE_CHECKING:
+    from leaderboard.local.stack import LocalStack
 
 DEFAULT_ENDPOINT_URL: Final = f"http://{LOCAL_HOST}:{AWS_ENDPOINT_PORT}"
 DEFAULT_STAGE: Final = "local"
@@ -60,6 +62,10 @@ def _definition_files_signature() -> tuple[float, ...]:
 
 
 def cmd_up(args: argparse.Namespace) -> None:
+    # Imported here: moto and the Momento server take seconds to import, and only the
+    # commands that run servers need them (`trace` and the others start in well under 1 s).
+    from leaderboard.local.stack import LocalStack  # noqa: PLC0415
+
     try:
         stack = LocalStack(
             stage=args.stage,
@@ -97,7 +103,7 @@ def cmd_up(args: argparse.Namespace) -> None:
     console.print("stopped")
 
 
-def _redeploy_on_change(stack: LocalStack) -> None:
+def _redeploy_on_change(stack: "LocalStack") -> None:
     """Polls the definition files; a changed file updates its machine in place."""
     seen = _definition_files_signature()
     while True:
@@ -128,6 +134,8 @@ def _backend_environment(endpoint_url: str) -> dict[str, str]:
 
 
 def cmd_momento(args: argparse.Namespace) -> None:
+    from leaderboard.local.momento_server.server import MomentoServer  # noqa: PLC0415 (see cmd_up)
+
     with MomentoServer(grpc_port=args.grpc_port, http_port=args.http_port) as server:
         console.print("[bold green]Momento server up[/] (no API key required)")
         console.print(f"  gRPC  {LOCAL_HOST}:{server.grpc_port}")
@@ -139,7 +147,7 @@ def cmd_momento(args: argparse.Namespace) -> None:
 
 def state_machine_arn(stage: str, workflow_name: str) -> str:
     """ARNs are predictable locally: fixed account and region, names from the definitions."""
-    name = state_machine_name(stage, workflow(workflow_name))
+    name = state_machine_name(stage, workflow(workflow_name).name)
     return f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{name}"
 
 

@@ -16,8 +16,8 @@ from typing import Any, ClassVar, Final
 
 from moto.stepfunctions.parser.backend.execution import Execution
 
-from leaderboard.definitions import SERVICE
 from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.naming import resource_prefix
 
 _ZERO: Final = timedelta(0)
 
@@ -59,11 +59,11 @@ class LocalClock:
         """Executions of `leaderboard-{stage}-*` state machines start at this clock's time."""
         self._install()
         with self._registry_lock:
-            self._by_machine_prefix[f"{SERVICE}-{stage}-"] = self
+            self._by_machine_prefix[resource_prefix(stage)] = self
 
     def detach(self, stage: str) -> None:
         with self._registry_lock:
-            self._by_machine_prefix.pop(f"{SERVICE}-{stage}-", None)
+            self._by_machine_prefix.pop(resource_prefix(stage), None)
 
     @classmethod
     def for_state_machine(cls, state_machine_name: str) -> LocalClock | None:

@@ -13,7 +13,6 @@ stack removes what it created when it stops, so stacks can follow each other.
 import dataclasses
 import json
 import math
-import re
 import secrets
 import threading
 from contextlib import ExitStack
@@ -23,16 +22,8 @@ from typing import Any, ClassVar, Final, Self, cast
 
 from momento import CacheClient, Configurations, CredentialProvider
 
-from functions.momento_bridge.caller_secret import HEADER as CALLER_SECRET_HEADER
-from functions.momento_bridge.caller_secret import SECRET_ARN_VARIABLE
-from functions.momento_bridge.clients import LOCAL_ADDRESS_VARIABLE
-from leaderboard.definitions import (
-    SERVICE,
-    WORKFLOWS,
-    DefinitionSettings,
-    substitutions,
-    workflow,
-)
+from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions, workflow
+from leaderboard.local.aws_client import REGION
 from leaderboard.local.clock import LocalClock
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
@@ -47,33 +38,31 @@ from leaderboard.local.stepfunctions.deploy import (
     deploy_workflows,
     register_functions,
 )
-from leaderboard.local.stepfunctions.endpoint import REGION, AwsEndpoint, check_loopback
+from leaderboard.local.stepfunctions.endpoint import AwsEndpoint, check_loopback
+from leaderboard.momento_contract.bridge_settings import (
+    CALLER_SECRET_ARN_VARIABLE,
+    CALLER_SECRET_HEADER,
+    LOCAL_ADDRESS_VARIABLE,
+)
+from leaderboard.naming import (
+    SERVICE,
+    api_key_secret_name,
+    archive_bucket_name,
+    caller_secret_name,
+    check_stage,
+    connection_name,
+    events_queue_name,
+    resource_name,
+    stage_name,
+)
 from leaderboard.period_rules import close_schedules
 
 API_KEY_BYTES: Final = 32
-# Stages go into every resource name, so they take the characters every AWS name accepts.
-STAGE_PATTERN: Final = re.compile(r"[a-z][a-z0-9-]{0,31}")
 _MAX_SQS_BATCH: Final = 10
 # How long the events queue keeps an event nobody drained (SQS's default is 4 days). Its
 # readers (`events`, `received_events`) read what recent runs put on the bus; an hour keeps all
 # of that, and a session that never drains holds at most an hour of events.
 EVENTS_RETENTION_SECONDS: Final = 3600
-
-
-def api_key_secret_name(stage: str) -> str:
-    """Where the stack keeps the Momento key: `/{service}/{stage}/name` like every parameter."""
-    return f"/{SERVICE}/{stage}/momento-api-key"
-
-
-def caller_secret_name(stage: str) -> str:
-    """Where the stack keeps the bridge's caller secret (the CDK stack lets CloudFormation name
-    it; a fixed name here, since moto frees a deleted name at once)."""
-    return f"/{SERVICE}/{stage}/bridge-caller-secret"
-
-
-def events_queue_name(stage: str) -> str:
-    """The SQS queue that receives every event put on the stage's bus."""
-    return f"{SERVICE}-{stage}-events"
 
 
 class LocalStack:
@@ -96,15 +85,10 @@ class LocalStack:
     ) -> None:
         check_loopback(host)
         self._host = host
-        if not STAGE_PATTERN.fullmatch(stage):
-            raise ValueError(
-                f"stage: {stage!r} must be 1-32 lowercase letters, digits or hyphens, "
-                "starting with a letter"
-            )
-        self.stage: Final = stage
-        self.cache_name: Final = f"{SERVICE}-{stage}"
-        self.event_bus_name: Final = f"{SERVICE}-{stage}"
-        self.archive_bucket: Final = f"{SERVICE}-{stage}-archive"
+        self.stage: Final = check_stage(stage)
+        self.cache_name: Final = stage_name(stage)
+        self.event_bus_name: Final = stage_name(stage)
+        self.archive_bucket: Final = archive_bucket_name(stage)
         # Executions of this stage start at the clock's time; tests and demos move it forward.
         self.clock: Final = LocalClock()
         self._scheduler: LocalScheduler | None = None
@@ -178,7 +162,7 @@ class LocalStack:
             "MOMENTO_ENDPOINT": self.momento.http_url,
             # The bridge: the local server's gRPC door, and where its caller secret is.
             LOCAL_ADDRESS_VARIABLE: f"{self._host}:{self.momento.grpc_port}",
-            SECRET_ARN_VARIABLE: self._caller_secret_arn,
+            CALLER_SECRET_ARN_VARIABLE: self._caller_secret_arn,
             "AWS_ENDPOINT_URL": self.endpoint_url,
         }
 
@@ -274,7 +258,7 @@ class LocalStack:
 
     def _create_connection(self) -> None:
         events = self.client("events")
-        name = f"{SERVICE}-{self.stage}-momento"
+        name = connection_name(self.stage)
         self.connection_arn = events.create_connection(
             Name=name,
             AuthorizationType="API_KEY",
@@ -299,7 +283,7 @@ class LocalStack:
 
     def _create_bus_to_queue(self) -> None:
         events, sqs = self.client("events"), self.client("sqs")
-        bus, rule = self.event_bus_name, f"{SERVICE}-{self.stage}-all-events"
+        bus, rule = self.event_bus_name, resource_name(self.stage, "all-events")
         self._queue_url = sqs.create_queue(
             QueueName=events_queue_name(self.stage),
             Attributes={"MessageRetentionPeriod": str(EVENTS_RETENTION_SECONDS)},

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from functions.momento_bridge.caller_secret import HEADER
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -108,7 +108,9 @@ class FunctionUrlTransport(httpx.BaseTransport):
         )
 
     def _with_key(self, headers: dict[str, str]) -> dict[str, str]:
-        headers[HEADER] = self._caller_secret  # the connection's invocation header wins
+        headers[CALLER_SECRET_HEADER] = (
+            self._caller_secret
+        )  # the connection's invocation header wins
         if self._api_key is not None and "authorization" not in {h.lower() for h in headers}:
             headers["authorization"] = self._api_key
         return headers

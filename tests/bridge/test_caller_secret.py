@@ -17,13 +17,14 @@ from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 from momento import CacheClient, CredentialProvider
 
 from functions.momento_bridge import handler as bridge
-from functions.momento_bridge.caller_secret import HEADER, CallerSecret
+from functions.momento_bridge.caller_secret import CallerSecret
 from functions.momento_bridge.clients import ClientPool, ConnectionSettings
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 from tests.bridge.conftest import API_KEY, BRIDGE_CACHE, CALLER_SECRET
 from tests.bridge.function_url import LambdaContext, function_url_event
 
-REFUSAL = f"{HEADER}: missing or wrong "
+REFUSAL = f"{CALLER_SECRET_HEADER}: missing or wrong "
 
 
 class NoClients:
@@ -68,7 +69,7 @@ def test_without_the_secret_every_request_is_401_before_anything_else(
     factory = NoClients()
     headers = {"authorization": API_KEY}
     if sent is not None:
-        headers[HEADER] = sent
+        headers[CALLER_SECRET_HEADER] = sent
     pool = ClientPool(local_settings, factory=factory)
     result = bridge.answer(
         LambdaFunctionUrlEvent(event(path, headers, method)), pool, caller_secret
@@ -87,7 +88,8 @@ def test_the_lambda_entry_point_reads_the_secret_from_secrets_manager(
     path = f"/sortedset/{BRIDGE_CACHE}/length"
     refused = bridge_handler(event(path, {"authorization": API_KEY}), LambdaContext())
     admitted = bridge_handler(
-        event(path, {"authorization": API_KEY, HEADER: CALLER_SECRET}), LambdaContext()
+        event(path, {"authorization": API_KEY, CALLER_SECRET_HEADER: CALLER_SECRET}),
+        LambdaContext(),
     )
     assert (refused["statusCode"], admitted["statusCode"]) == (401, 404)  # 404: a miss
 
@@ -102,7 +104,10 @@ def test_an_unreadable_secret_is_503_and_admits_nobody(
     factory = NoClients()
     result = bridge.answer(
         LambdaFunctionUrlEvent(
-            event(f"/sortedset/{BRIDGE_CACHE}/length", {"authorization": API_KEY, HEADER: ""})
+            event(
+                f"/sortedset/{BRIDGE_CACHE}/length",
+                {"authorization": API_KEY, CALLER_SECRET_HEADER: ""},
+            )
         ),
         ClientPool(local_settings, factory=factory),
         missing,
@@ -121,10 +126,10 @@ def test_a_rotation_admits_the_previous_value_until_the_connection_has_the_new_o
     old, new = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     arn = client.create_secret(Name=f"rotated-{uuid.uuid4().hex}", SecretString=old)["ARN"]
     never_rotated = CallerSecret.reading(arn, client)
-    assert never_rotated.admits({HEADER: old})
-    assert not never_rotated.admits({HEADER: new})
+    assert never_rotated.admits({CALLER_SECRET_HEADER: old})
+    assert not never_rotated.admits({CALLER_SECRET_HEADER: new})
     client.put_secret_value(SecretId=arn, SecretString=new)  # old becomes AWSPREVIOUS
     rotated = CallerSecret.reading(arn, client)  # a bridge that read the secret since
-    assert rotated.admits({HEADER: old})  # the connection still sends the old value
-    assert rotated.admits({HEADER: new})
-    assert not rotated.admits({HEADER: secrets.token_urlsafe(32)})
+    assert rotated.admits({CALLER_SECRET_HEADER: old})  # the connection still sends the old value
+    assert rotated.admits({CALLER_SECRET_HEADER: new})
+    assert not rotated.admits({CALLER_SECRET_HEADER: secrets.token_urlsafe(32)})

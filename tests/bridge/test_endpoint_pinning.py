@@ -26,9 +26,10 @@ from momento import CacheClient, Configurations, CredentialProvider
 
 from functions.momento_bridge import handler as bridge
 from functions.momento_bridge.api_keys import FOREIGN_ENDPOINT, NOT_A_KEY, pinned_credentials
-from functions.momento_bridge.caller_secret import HEADER, CallerSecret
+from functions.momento_bridge.caller_secret import CallerSecret
 from functions.momento_bridge.clients import ClientPool, ConnectionSettings
 from leaderboard.local.momento_server.server import MomentoServer
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 from tests.bridge.conftest import API_KEY, BRIDGE_CACHE, CALLER_SECRET
 from tests.bridge.function_url import function_url_event
 
@@ -115,7 +116,7 @@ def length(key: str, pool: ClientPool, secret: CallerSecret) -> tuple[int, Any]:
         "GET",
         f"/sortedset/{BRIDGE_CACHE}/length",
         query="key=board",
-        headers={"authorization": key, HEADER: CALLER_SECRET},
+        headers={"authorization": key, CALLER_SECRET_HEADER: CALLER_SECRET},
     )
     result = bridge.answer(LambdaFunctionUrlEvent(event), pool, secret)
     return result.status, result.body

@@ -14,9 +14,10 @@ from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 from momento import CacheClient, Configurations, CredentialProvider
 
 from functions.momento_bridge import handler as bridge
-from functions.momento_bridge.caller_secret import HEADER, CallerSecret
+from functions.momento_bridge.caller_secret import CallerSecret
 from functions.momento_bridge.clients import ClientPool, ConnectionSettings
 from leaderboard.local.momento_server.server import MomentoServer
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 from tests.bridge.conftest import API_KEY, BRIDGE_CACHE, CALLER_SECRET, NEXT_API_KEY
 from tests.bridge.function_url import LambdaContext, function_url_event
 
@@ -62,7 +63,7 @@ def length_event(
 ) -> dict[str, Any]:
     """A length request as the stage's connection sends it (caller secret included)."""
     query = f"key={set_key}" + (f"&token={token}" if token else "")
-    headers = {HEADER: CALLER_SECRET}
+    headers = {CALLER_SECRET_HEADER: CALLER_SECRET}
     if key is not None:
         headers["Authorization"] = key
     return function_url_event("GET", LENGTH, query=query, headers=headers)
@@ -140,7 +141,7 @@ def test_an_answer_momento_did_not_give_keeps_no_client(
         "GET",
         LENGTH,
         query="key_base64=%2Fw%3D%3D",  # b"\xff"
-        headers={"authorization": "guessed-key", HEADER: CALLER_SECRET},
+        headers={"authorization": "guessed-key", CALLER_SECRET_HEADER: CALLER_SECRET},
     )
     assert answer(not_text, counted_pool)[0] == 400
     assert (factory.created, factory.closed, len(counted_pool)) == (1, 1, 0)
@@ -170,13 +171,13 @@ def test_the_key_is_never_logged(
             "GET",
             LENGTH,
             query="key=k&start_rank=x",
-            headers={"authorization": API_KEY, HEADER: CALLER_SECRET},
+            headers={"authorization": API_KEY, CALLER_SECRET_HEADER: CALLER_SECRET},
         ),
         function_url_event(
             "PUT",
             f"/sortedset/{BRIDGE_CACHE}",
             query="key=k&ttl_seconds=60",
-            headers={"authorization": API_KEY, HEADER: CALLER_SECRET},
+            headers={"authorization": API_KEY, CALLER_SECRET_HEADER: CALLER_SECRET},
             body=json.dumps({"elements": [{"value": "a", "score": 1}]}).encode(),
         ),
     ]

@@ -23,10 +23,11 @@ import pytest
 
 from leaderboard.board_rules import parse_board_rules, rules_for
 from leaderboard.client import LeaderboardClient
-from leaderboard.definitions import SERVICE, WORKFLOWS, DefinitionSettings
+from leaderboard.definitions import WORKFLOWS, DefinitionSettings
+from leaderboard.local.aws_client import REGION
 from leaderboard.local.stack import LocalStack
 from leaderboard.local.stepfunctions.deploy import role_arn
-from leaderboard.local.stepfunctions.endpoint import REGION
+from leaderboard.naming import state_machine_name
 from leaderboard.periods import PeriodRule
 
 STAGE = "client"
@@ -95,7 +96,7 @@ class StandIns:
         self, workflow_name: str, definition: dict[str, Any], kind: Literal["EXPRESS", "STANDARD"]
     ) -> None:
         arn = self._sfn.create_state_machine(
-            name=f"{SERVICE}-{STAND_IN_STAGE}-{workflow_name}",
+            name=state_machine_name(STAND_IN_STAGE, workflow_name),
             definition=json.dumps(definition),
             roleArn=role_arn(STAND_IN_STAGE),
             type=kind,

@@ -13,12 +13,12 @@ import pytest
 import urllib3
 
 from functions.momento_bridge import handler as bridge
-from functions.momento_bridge.caller_secret import HEADER
-from leaderboard.local.stack import LocalStack, api_key_secret_name, caller_secret_name
-from leaderboard.local.stepfunctions.deploy import function_name
-from leaderboard.local.stepfunctions.endpoint import REGION
+from leaderboard.local.aws_client import REGION
+from leaderboard.local.stack import LocalStack
 from leaderboard.local.stepfunctions.http_connection import resolve_connection
 from leaderboard.local.stepfunctions.lambda_task import LocalLambdaClient
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
+from leaderboard.naming import api_key_secret_name, caller_secret_name, function_name
 from tests.bridge.function_url import function_url_event
 
 
@@ -30,7 +30,7 @@ def test_the_connection_sends_the_caller_secret_as_a_secret_header(stack: LocalS
     auth = resolve_connection(stack.connection_arn, REGION, urllib3.PoolManager(), 5.0)
     caller_secret = _secret(stack, caller_secret_name(stack.stage))
     assert auth.headers == {
-        HEADER: caller_secret,
+        CALLER_SECRET_HEADER: caller_secret,
         "Authorization": _secret(stack, api_key_secret_name(stack.stage)),
     }
     assert caller_secret in auth.secrets  # scrubbed from failure causes like the key
@@ -61,7 +61,11 @@ def test_the_local_bridge_admits_only_the_connection(stack: LocalStack, fresh_br
     key = _secret(stack, api_key_secret_name(stack.stage))
     stranger = _invoke(stack, {"authorization": key})
     connection = _invoke(
-        stack, {"authorization": key, HEADER: _secret(stack, caller_secret_name(stack.stage))}
+        stack,
+        {
+            "authorization": key,
+            CALLER_SECRET_HEADER: _secret(stack, caller_secret_name(stack.stage)),
+        },
     )
     assert (stranger["statusCode"], json.loads(stranger["body"])["error"]) == (
         401,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from leaderboard.local import cli
+from leaderboard.local.aws_client import local_client
 from leaderboard.local.stack import LocalStack
-from leaderboard.local.stepfunctions.endpoint import local_client
 
 
 def _run(stack: LocalStack, *args: str) -> int:

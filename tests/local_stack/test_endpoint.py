@@ -14,13 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from leaderboard.local.stack import (
-    EVENTS_RETENTION_SECONDS,
-    LocalStack,
-    api_key_secret_name,
-    events_queue_name,
-)
-from leaderboard.local.stepfunctions.endpoint import ACCOUNT_ID, AwsEndpoint
+from leaderboard.local.aws_client import ACCOUNT_ID
+from leaderboard.local.stack import EVENTS_RETENTION_SECONDS, LocalStack
+from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
+from leaderboard.naming import api_key_secret_name, events_queue_name
 
 
 def test_step_functions_lists_the_deployed_machines(stack: LocalStack) -> None:
@@ -242,5 +239,5 @@ def test_a_second_stack_with_the_same_stage_is_refused(stack: LocalStack) -> Non
 
 
 def test_bad_stage_names_are_refused() -> None:
-    with pytest.raises(ValueError, match="stage: 'Bad_Stage' must be"):
+    with pytest.raises(ValueError, match=r"stage: must be 1-32 lowercase .* \(got 'Bad_Stage'\)"):
         LocalStack(stage="Bad_Stage")

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from functions.momento_bridge.caller_secret import HEADER, SECRET_ARN_VARIABLE
+from leaderboard.momento_contract.bridge_settings import (
+    CALLER_SECRET_ARN_VARIABLE,
+    CALLER_SECRET_HEADER,
+)
 from tests.stack.conftest import SynthesizedStage
 
 
@@ -30,7 +33,7 @@ def test_the_connection_sends_the_secret_as_an_invocation_header(dev: Synthesize
     headers = connection["AuthParameters"]["InvocationHttpParameters"]["HeaderParameters"]
     assert headers == [
         {
-            "Key": HEADER,
+            "Key": CALLER_SECRET_HEADER,
             "IsValueSecret": True,
             "Value": {
                 "Fn::Join": [
@@ -52,7 +55,7 @@ def test_the_secret_value_is_generated_never_in_the_template(dev: SynthesizedSta
         "AWS::Lambda::Function", {"Properties": {"FunctionName": "leaderboard-dev-momento-bridge"}}
     )
     variables = _only(function)["Environment"]["Variables"]
-    assert variables[SECRET_ARN_VARIABLE] == {"Ref": _caller_secret_id(dev)}
+    assert variables[CALLER_SECRET_ARN_VARIABLE] == {"Ref": _caller_secret_id(dev)}
     # The only mentions of the secret: the connection's reference, the ARN and the grants.
     text = json.dumps(dev.template_json)
     assert text.count("{{resolve:secretsmanager:") == 2  # the Momento key and the caller secret

@@ -16,10 +16,10 @@ from leaderboard.definitions import (
     Workflow,
     default_board_rules,
     render_definition,
-    state_machine_name,
     substitutions,
     workflow,
 )
+from leaderboard.naming import state_machine_name
 from leaderboard.period_rules import with_period_data
 
 SETTINGS = DefinitionSettings(
@@ -45,7 +45,8 @@ def test_workflow_lookup_and_names() -> None:
     submit = workflow("submit-score")
     assert submit.type == "EXPRESS"
     assert submit.file.is_file()
-    assert state_machine_name("feat-abp-1734", submit) == "leaderboard-feat-abp-1734-submit-score"
+    name = state_machine_name("feat-abp-1734", submit.name)
+    assert name == "leaderboard-feat-abp-1734-submit-score"
     with pytest.raises(ValueError, match="unknown workflow 'nope'; known workflows: submit-score"):
         workflow("nope")
 

@@ -12,9 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
-from leaderboard.definitions import SERVICE, Workflow, render_definition, state_machine_name
-from leaderboard.local.stepfunctions.endpoint import ACCOUNT_ID, REGION
+from leaderboard.definitions import Workflow, render_definition
+from leaderboard.local.aws_client import ACCOUNT_ID, REGION
 from leaderboard.local.stepfunctions.lambda_task import register_lambda
+from leaderboard.naming import (
+    function_name,
+    resource_name,
+    state_machine_log_group,
+    state_machine_name,
+)
 
 FUNCTIONS_DIR: Final = Path(__file__).resolve().parents[3] / "functions"
 
@@ -33,16 +39,12 @@ class Deployment:
 
 def role_arn(stage: str) -> str:
     """The execution role the stack gives its machines; moto records it and checks nothing."""
-    return f"arn:aws:iam::{ACCOUNT_ID}:role/{SERVICE}-{stage}-state-machine"
-
-
-def log_group_name(stage: str, workflow: Workflow) -> str:
-    """Where the machine's execution history is logged, under the prefix AWS recommends."""
-    return f"/aws/vendedlogs/states/{state_machine_name(stage, workflow)}"
+    return f"arn:aws:iam::{ACCOUNT_ID}:role/{resource_name(stage, 'state-machine')}"
 
 
 def _logging_configuration(stage: str, workflow: Workflow) -> dict[str, Any]:
-    group_arn = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{log_group_name(stage, workflow)}:*"
+    group = state_machine_log_group(stage, workflow.name)
+    group_arn = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group}:*"
     return {
         "level": "ALL",
         "includeExecutionData": True,
@@ -68,9 +70,9 @@ def deploy_workflow(
 ) -> Deployment:
     """Creates the workflow's machine, or updates it when its rendered definition changed."""
     definition = render_definition(workflow, substitutions)
-    name = state_machine_name(stage, workflow)
+    name = state_machine_name(stage, workflow.name)
     logging_configuration = _logging_configuration(stage, workflow)
-    _ensure_log_group(logs, log_group_name(stage, workflow))
+    _ensure_log_group(logs, state_machine_log_group(stage, workflow.name))
     arn = _existing_arn(sfn, name)
     if arn is None:
         created = sfn.create_state_machine(
@@ -109,11 +111,6 @@ def deploy_workflows(
         deploy_workflow(sfn, logs, stage=stage, workflow=each, substitutions=substitutions)
         for each in workflows
     ]
-
-
-def function_name(stage: str, directory: str) -> str:
-    """`functions/momento_bridge` deploys as `leaderboard-{stage}-momento-bridge`."""
-    return f"{SERVICE}-{stage}-{directory.replace('_', '-')}"
 
 
 def discover_handlers(functions_dir: Path = FUNCTIONS_DIR) -> dict[str, Handler]:

@@ -14,10 +14,7 @@ from threading import Thread
 from types import TracebackType
 from typing import Any, Final, Self
 
-import boto3
-from botocore.config import Config
 from cheroot import wsgi
-from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.request import (
     PRESERVED_HEADER_NAMES_ENVIRON_KEY,
     environ_key_for_header,
@@ -25,12 +22,10 @@ from moto.core.request import (
 )
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+from leaderboard.local.aws_client import local_client
 from leaderboard.local.endpoints import AWS_ENDPOINT_PORT, LOCAL_HOST
 from leaderboard.local.stepfunctions.extensions import install_extensions
 
-# moto maps any unknown access key to its default account; the local runtime never sets another.
-ACCOUNT_ID: Final[str] = DEFAULT_ACCOUNT_ID
-REGION: Final = "us-east-1"
 SERVICES: Final = (
     "stepfunctions",
     "events",
@@ -41,10 +36,6 @@ SERVICES: Final = (
     "ssm",
     "logs",
 )
-# StartSyncExecution's "sync-" host prefix would turn 127.0.0.1 into a name that resolves nowhere.
-_CLIENT_CONFIG: Final = Config(inject_host_prefix=False)
-# Credentials moto accepts and AWS rejects: a misrouted call fails instead of reaching an account.
-FAKE_CREDENTIALS: Final = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
 # StartSyncExecution holds a worker for the whole execution: enough workers that short calls
 # (and executions of other callers) are not queued behind a few long ones.
@@ -188,10 +179,3 @@ def _serve(server: _Server, prepared: Future[None]) -> None:
         return
     prepared.set_result(None)
     server.serve()
-
-
-def local_client(service: str, endpoint_url: str) -> Any:
-    """A boto3 client for `service` at `endpoint_url`: never AWS, whatever the environment says."""
-    return boto3.session.Session(region_name=REGION, **FAKE_CREDENTIALS).client(
-        service, endpoint_url=endpoint_url, config=_CLIENT_CONFIG
-    )
