@@ -3,10 +3,12 @@
 Call ``install_extensions()`` once before starting moto's server (or inside ``mock_aws``);
 further calls do nothing. What it installs, one module each:
 
-- ``definition_cache``: definitions parsed once per version; no leaked thread list.
+- ``definition_cache``: definitions parsed once per version (``field_paths`` recorded); no
+  leaked thread list.
 - ``inline_execution``: no thread per program or state unless a timeout needs one.
 - ``json_clone``: moto's copies of execution data rebuilt as JSON, not by ``copy.deepcopy``.
 - ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
+- ``evaluation_failures``: a JSONata failure's cause and single event as AWS reports them.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
@@ -30,6 +32,7 @@ from moto.core.config import default_user_config
 from leaderboard.local.stepfunctions import (
     definition_cache,
     error_names,
+    evaluation_failures,
     execution_names,
     http_task,
     inline_execution,
@@ -63,6 +66,7 @@ def install_extensions() -> None:
         inline_execution.install()
         json_clone.install()
         jsonata_eval.install()
+        evaluation_failures.install()
         error_names.install()
         http_task.install()
         service_clients.install()

@@ -30,22 +30,12 @@ from typing import Any, Final
 
 from jsonata import Jsonata, jexception
 from jsonata.utils import Utils
-from moto.stepfunctions.parser.api import EvaluationFailedEventDetails, HistoryEventType
-from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
-    FailureEvent,
-    FailureEventException,
-)
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (
-    StatesErrorName,
-)
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
-    StatesErrorNameType,
-)
 from moto.stepfunctions.parser.asl.component.common.query_language import QueryLanguageMode
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
-from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 
+from leaderboard.local.stepfunctions.evaluation_failures import evaluation_failure
+from leaderboard.local.stepfunctions.field_paths import field_path
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _EXPRESSION_CACHE_SIZE: Final = 4096
@@ -188,37 +178,16 @@ def _variables(env: Any) -> dict[str, Any]:
     return {**store._outer_scope, **store._inner_scope}
 
 
-def _evaluation_failure(env: Any, cause: str) -> FailureEventException:
-    """JSONata failures are States.QueryEvaluationError plus EvaluationFailed."""
-    error_name = StatesErrorName(typ=StatesErrorNameType.StatesQueryEvaluationError)
-    details = EvaluationFailedEventDetails(error=error_name.error_name, cause=cause)
-    # moto declares EventDetails total but fills one key, as here.
-    event_details = EventDetails(evaluationFailedEventDetails=details)  # type: ignore[typeddict-item]
-    env.event_manager.add_event(
-        context=env.event_history_context,
-        event_type=HistoryEventType.EvaluationFailed,
-        event_details=event_details,
-    )
-    return FailureEventException(
-        failure_event=FailureEvent(
-            env=env,
-            error_name=error_name,
-            event_type=HistoryEventType.EvaluationFailed,
-            event_details=event_details,
-        )
-    )
-
-
-def _evaluate_in_env(env: Any, expression: str, bindings: dict[str, Any]) -> Any:
+def _evaluate_in_env(env: Any, component: Any, bindings: dict[str, Any]) -> Any:
     try:
-        return evaluate(expression, bindings)
+        return evaluate(component.expression, bindings)
     except JsonataUndefinedError:
-        cause = f"The JSONata expression '{expression}' returned nothing (undefined)."
+        problem = "returned nothing (undefined)."
     except JsonataResultTypeError:
-        cause = f"The JSONata expression '{expression}' returned an unsupported result type."
+        problem = "returned an unsupported result type."
     except jexception.JException as error:
-        cause = f"An error occurred while evaluating the JSONata expression '{expression}': {error}"
-    raise _evaluation_failure(env, cause)
+        problem = f"threw an error during evaluation. {error.error}: {error}"
+    raise evaluation_failure(env, component.expression, field_path(component), problem)
 
 
 def _states(env: Any) -> dict[str, Any]:
@@ -238,7 +207,7 @@ def _eval_string_jsonata(self: Any, env: Any) -> None:
     """Replacement for ``StringJSONata._eval_body``: ``{% ... %}`` in JSONata states."""
     bindings = _variables(env)
     bindings["states"] = _states(env)
-    env.stack.append(_evaluate_in_env(env, self.expression, bindings))
+    env.stack.append(_evaluate_in_env(env, self, bindings))
 
 
 def _eval_string_variable_sample(self: Any, env: Any) -> None:
@@ -246,7 +215,7 @@ def _eval_string_variable_sample(self: Any, env: Any) -> None:
     bindings = _variables(env)
     if self.query_language_mode == QueryLanguageMode.JSONata:
         bindings["states"] = _states(env)
-    env.stack.append(_evaluate_in_env(env, self.expression, bindings))
+    env.stack.append(_evaluate_in_env(env, self, bindings))
 
 
 def _eval_bare_expression(expression: str) -> Any:

@@ -1,0 +1,200 @@
+"""``States.QueryEvaluationError`` reported as AWS reports it: one event, one complete cause.
+
+AWS's cause names the state, the id of the event that entered it, the expression and its
+field: "An error occurred while executing the state 'B' (entered at the event id #4). The
+JSONata expression '$states.input.missing' specified for the field 'Output/result' returned
+nothing (undefined)." The same text is the execution's cause, ``$states.errorOutput.Cause``
+in a Catch, and the cause of the one ``EvaluationFailed`` event (with ``location`` and
+``state``) that follows the last event of the failing state.
+
+moto logs that event from several places (the raise site, a Task's retry loop, a Map's
+failure path) and prefixes causes where it reports them, with whatever event id is current.
+Here the failure carries its finished details; a Task or Map logs it as moto does, and
+``State._eval_body`` logs any failure no such state handled (Pass, Choice, Wait, Output,
+Assign, a Catch's own fields), so each failure is logged exactly once.
+"""
+
+import datetime
+from typing import Any
+
+from moto.stepfunctions.parser.api import (
+    EvaluationFailedEventDetails,
+    ExecutionFailedEventDetails,
+    HistoryEventType,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (
+    StatesErrorName,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
+from moto.stepfunctions.parser.asl.component.common.string.string_expression import (
+    StringJSONata,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
+from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+
+from leaderboard.local.stepfunctions.patching import replace_attribute
+
+_ERROR = StatesErrorNameType.StatesQueryEvaluationError
+
+
+class JsonataFailureEvent(FailureEvent):
+    """A query evaluation failure whose ``evaluationFailedEventDetails`` are final."""
+
+    def __init__(self, env: Any, location: str | None, cause: str) -> None:
+        state = env.next_state_name
+        details = EvaluationFailedEventDetails(
+            error=_ERROR.to_name(),
+            cause=(
+                f"An error occurred while executing the state '{state}' "
+                f"(entered at the event id #{_entered_event_id(env, state)}). {cause}"
+            ),
+            state=state,
+        )
+        if location is not None:
+            details["location"] = location
+        # moto declares EventDetails total but fills one key, as here.
+        event_details = EventDetails(evaluationFailedEventDetails=details)  # type: ignore[typeddict-item]
+        super().__init__(
+            env=env,
+            error_name=StatesErrorName(typ=_ERROR),
+            event_type=HistoryEventType.EvaluationFailed,
+            event_details=event_details,
+        )
+        self.details = details
+        self.logged = False
+
+
+def _entered_event_id(env: Any, state: str) -> int:
+    """The id of the event that entered ``state``, found along this branch's event chain."""
+    events = env.event_manager._history_event_list  # ids are 1-based positions
+    event_id: int = env.event_history_context.source_event_id
+    while event_id > 0:
+        event = events[event_id - 1]
+        entered = event.get("stateEnteredEventDetails")
+        if entered is not None and entered.get("name") == state:
+            return event_id
+        event_id = event["previousEventId"]
+    return int(env.event_history_context.source_event_id)
+
+
+def evaluation_failure(
+    env: Any, expression: str, location: str | None, problem: str
+) -> FailureEventException:
+    """The failure of ``expression`` written in field ``location`` (None: not known)."""
+    named = f" specified for the field '{location}'" if location is not None else ""
+    cause = f"The JSONata expression '{expression}'{named} {problem}"
+    return FailureEventException(failure_event=JsonataFailureEvent(env, location, cause))
+
+
+def _log(env: Any, event: JsonataFailureEvent) -> None:
+    event.logged = True
+    env.event_manager.add_event(
+        context=env.event_history_context,
+        event_type=HistoryEventType.EvaluationFailed,
+        event_details=event.event_details,
+    )
+
+
+_state_eval_body = CommonStateField._eval_body
+
+
+def _eval_state_body(self: CommonStateField, env: Any) -> None:
+    """Replacement for ``CommonStateField._eval_body``: log a failure nothing has logged."""
+    try:
+        _state_eval_body(self, env)
+    except FailureEventException as failure:
+        event = failure.failure_event
+        if isinstance(event, JsonataFailureEvent) and not event.logged:
+            _log(env, event)
+        raise
+
+
+_construct_error_output_value = ExecutionState._construct_error_output_value
+
+
+def _error_output(failure_event: FailureEvent) -> Any:
+    """Replacement for ``ExecutionState._construct_error_output_value``.
+
+    A Task, Parallel or Map calls it exactly where it logs (or, for a Map, will log) the
+    failure of an attempt, so the failure is marked as logged there.
+    """
+    if isinstance(failure_event, JsonataFailureEvent):
+        failure_event.logged = True
+    return _construct_error_output_value(failure_event)
+
+
+_evaluation_failed_details = FailureEventException.get_evaluation_failed_event_details
+_execution_failed_details = FailureEventException.get_execution_failed_event_details
+
+
+def _evaluation_failed_event_details(
+    self: FailureEventException,
+) -> EvaluationFailedEventDetails | None:
+    """Replacement: a finished cause is not prefixed a second time."""
+    event = self.failure_event
+    if isinstance(event, JsonataFailureEvent):
+        return event.details
+    return _evaluation_failed_details(self)
+
+
+def _execution_failed_event_details(
+    self: FailureEventException,
+) -> ExecutionFailedEventDetails | None:
+    """Replacement: a finished cause is not prefixed a second time."""
+    event = self.failure_event
+    if isinstance(event, JsonataFailureEvent):
+        return ExecutionFailedEventDetails(
+            error=event.details["error"], cause=event.details["cause"]
+        )
+    return _execution_failed_details(self)
+
+
+_timestamp_failure = Timestamp._create_failure_event
+
+
+def _timestamp_failure_event(self: Timestamp, env: Any, timestamp: Any) -> FailureEvent:
+    """Replacement: a JSONata Timestamp that is no timestamp fails its evaluation, as on AWS."""
+    if not isinstance(self.string, StringJSONata):
+        return _timestamp_failure(self, env, timestamp)
+    failure = evaluation_failure(
+        env,
+        self.string.expression,
+        "Timestamp",
+        "returned a value that is not a valid ISO-8601 extended offset date-time format string: "
+        f"{timestamp!r}",
+    )
+    return failure.failure_event
+
+
+def _wait_seconds(self: Timestamp, env: Any) -> int:
+    """Replacement for ``Timestamp._get_wait_seconds``: a non-string is refused, not a crash."""
+    self.string.eval(env=env)
+    value = env.stack.pop()
+    moment = self._from_timestamp_string(value) if isinstance(value, str) else None
+    if moment is None:
+        raise FailureEventException(self._create_failure_event(env, value))
+    return int((moment - datetime.datetime.now()).total_seconds())
+
+
+def install() -> None:
+    """Log each JSONata failure once, with AWS's cause, and fail bad JSONata timestamps so."""
+    replace_attribute(CommonStateField, "_eval_body", _eval_state_body)
+    replace_attribute(ExecutionState, "_construct_error_output_value", staticmethod(_error_output))
+    replace_attribute(
+        FailureEventException,
+        "get_evaluation_failed_event_details",
+        _evaluation_failed_event_details,
+    )
+    replace_attribute(
+        FailureEventException, "get_execution_failed_event_details", _execution_failed_event_details
+    )
+    replace_attribute(Timestamp, "_create_failure_event", _timestamp_failure_event)
+    replace_attribute(Timestamp, "_get_wait_seconds", _wait_seconds)
