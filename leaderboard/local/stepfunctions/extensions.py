@@ -8,6 +8,7 @@ further calls do nothing. What it installs, one module each:
 - ``inline_execution``: no thread per program or state unless a timeout needs one.
 - ``json_clone``: moto's copies of execution data rebuilt as JSON, not by ``copy.deepcopy``.
 - ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
+- ``string_literals``: string literals (Assign's too) decoded as JSON strings, as on AWS.
 - ``evaluation_failures``: a JSONata failure's cause and single event as AWS reports them.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
@@ -47,6 +48,7 @@ from leaderboard.local.stepfunctions import (
     sqs_receipts,
     sqs_retention,
     sqs_visible,
+    string_literals,
     sync_execution,
 )
 
@@ -66,6 +68,7 @@ def install_extensions() -> None:
         inline_execution.install()
         json_clone.install()
         jsonata_eval.install()
+        string_literals.install()
         evaluation_failures.install()
         error_names.install()
         http_task.install()
