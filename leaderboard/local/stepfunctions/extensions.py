@@ -8,6 +8,7 @@ further calls do nothing. What it installs, one module each:
 - ``inline_execution``: no thread per program or state unless a timeout needs one.
 - ``json_clone``: moto's copies of execution data rebuilt as JSON, not by ``copy.deepcopy``.
 - ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
+- ``context_object``: ``$$``/``$states.context`` with RedriveCount and AWS's time format.
 - ``string_literals``: string literals (Assign's too) decoded as JSON strings, as on AWS.
 - ``evaluation_failures``: a JSONata failure's cause and single event as AWS reports them.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
@@ -31,6 +32,7 @@ import threading
 from moto.core.config import default_user_config
 
 from leaderboard.local.stepfunctions import (
+    context_object,
     definition_cache,
     error_names,
     evaluation_failures,
@@ -68,6 +70,7 @@ def install_extensions() -> None:
         inline_execution.install()
         json_clone.install()
         jsonata_eval.install()
+        context_object.install()
         string_literals.install()
         evaluation_failures.install()
         error_names.install()

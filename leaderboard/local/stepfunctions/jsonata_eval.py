@@ -18,7 +18,6 @@ object, the value not an array), and leaves every other case to jsonata.
 """
 
 import copy
-import datetime
 import functools
 import hashlib
 import json
@@ -191,15 +190,8 @@ def _evaluate_in_env(env: Any, component: Any, bindings: dict[str, Any]) -> Any:
 
 
 def _states(env: Any) -> dict[str, Any]:
-    """``$states``, with the start time as AWS's ISO-8601 UTC text (moto keeps a datetime)."""
+    """``$states``: input, context and (where set) result and errorOutput."""
     data: dict[str, Any] = env.states._states_data
-    execution = data["context"]["Execution"]
-    start_time = execution.get("StartTime")
-    if isinstance(start_time, datetime.datetime):
-        utc = start_time.astimezone(datetime.UTC)
-        execution["StartTime"] = (
-            utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-        )
     return data
 
 
