@@ -169,3 +169,45 @@ def test_wait_with_an_unparsable_jsonata_timestamp_is_an_evaluation_failure(
     assert [
         (f["previousEventId"], f["evaluationFailedEventDetails"]["location"]) for f in failures
     ] == [(2, "Timestamp")]
+
+
+def test_a_branch_failure_keeps_the_innermost_state_prefix_once(run: Run, sfn: Any) -> None:
+    branch = {
+        "StartAt": "Undef",
+        "States": {
+            "Undef": {"Type": "Pass", "Output": {"v": "{% $states.input.missing %}"}, "End": True}
+        },
+    }
+    definition = machine({"P": {"Type": "Parallel", "Branches": [branch], "End": True}}, "P")
+    result = run(definition)
+    cause = prefix("Undef", 4) + undefined("$states.input.missing", "Output/v")
+
+    assert (result["error"], result["cause"]) == (ERROR, cause)
+    assert [
+        (e["id"], e["previousEventId"], e["type"]) for e in history(sfn, result["executionArn"])
+    ][3:] == [
+        (4, 3, "PassStateEntered"),
+        (5, 4, "EvaluationFailed"),
+        (6, 5, "ParallelStateFailed"),
+        (7, 6, "ExecutionFailed"),
+    ]
+
+
+def test_map_over_a_non_array_names_the_json_value(run: Run) -> None:
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "ItemsPath": "$.n",
+                "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Pass", "End": True}}},
+                "End": True,
+            }
+        },
+    }
+    result = run(definition, {"n": 1})
+
+    assert (result["error"], result["cause"]) == (
+        ERROR,
+        prefix("M", 2) + "Map state input must be an array but was: 1",
+    )

@@ -43,6 +43,7 @@ from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _ERROR = StatesErrorNameType.StatesQueryEvaluationError
+_PREFIX_START = "An error occurred while executing the state '"
 
 
 class JsonataFailureEvent(FailureEvent):
@@ -53,7 +54,7 @@ class JsonataFailureEvent(FailureEvent):
         details = EvaluationFailedEventDetails(
             error=_ERROR.to_name(),
             cause=(
-                f"An error occurred while executing the state '{state}' "
+                f"{_PREFIX_START}{state}' "
                 f"(entered at the event id #{_entered_event_id(env, state)}). {cause}"
             ),
             state=state,
@@ -148,12 +149,14 @@ def _evaluation_failed_event_details(
 def _execution_failed_event_details(
     self: FailureEventException,
 ) -> ExecutionFailedEventDetails | None:
-    """Replacement: a finished cause is not prefixed a second time."""
-    event = self.failure_event
-    if isinstance(event, JsonataFailureEvent):
-        return ExecutionFailedEventDetails(
-            error=event.details["error"], cause=event.details["cause"]
-        )
+    """Replacement: a cause is prefixed once, at the innermost state (a Parallel passes it on)."""
+    pair = self.extract_error_cause_pair()
+    if pair is not None and pair[1] is not None and pair[1].startswith(_PREFIX_START):
+        error, cause = pair
+        details = ExecutionFailedEventDetails(cause=cause)
+        if error:
+            details["error"] = error
+        return details
     return _execution_failed_details(self)
 
 

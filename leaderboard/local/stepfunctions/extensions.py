@@ -11,6 +11,7 @@ further calls do nothing. What it installs, one module each:
 - ``context_object``: ``$$``/``$states.context`` with RedriveCount and AWS's time format.
 - ``string_literals``: string literals (Assign's too) decoded as JSON strings, as on AWS.
 - ``evaluation_failures``: a JSONata failure's cause and single event as AWS reports them.
+- ``map_input``: a JSONPath Map over a non-array names the JSON value, as AWS does.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
@@ -41,6 +42,7 @@ from leaderboard.local.stepfunctions import (
     inline_execution,
     json_clone,
     jsonata_eval,
+    map_input,
     server_dispatch,
     service_clients,
     sqs_attributes,
@@ -73,6 +75,7 @@ def install_extensions() -> None:
         context_object.install()
         string_literals.install()
         evaluation_failures.install()
+        map_input.install()
         error_names.install()
         http_task.install()
         service_clients.install()
