@@ -15,6 +15,7 @@ further calls do nothing. What it installs, one module each:
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
+- ``lambda_invoke_output``: ``lambda:invoke`` output with AWS's SDK metadata fields.
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
 - ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
@@ -42,6 +43,7 @@ from leaderboard.local.stepfunctions import (
     inline_execution,
     json_clone,
     jsonata_eval,
+    lambda_invoke_output,
     map_input,
     server_dispatch,
     service_clients,
@@ -79,6 +81,7 @@ def install_extensions() -> None:
         error_names.install()
         http_task.install()
         service_clients.install()
+        lambda_invoke_output.install()
         sync_execution.install()
         execution_names.install()
         sqs_clock.install()
