@@ -12,6 +12,7 @@ further calls do nothing. What it installs, one module each:
 - ``string_literals``: string literals (Assign's too) decoded as JSON strings, as on AWS.
 - ``evaluation_failures``: a JSONata failure's cause and single event as AWS reports them.
 - ``map_input``: a JSONPath Map over a non-array names the JSON value, as AWS does.
+- ``branch_aborts``: a failed Parallel branch records its siblings' ``*StateAborted`` events.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
@@ -34,6 +35,7 @@ import threading
 from moto.core.config import default_user_config
 
 from leaderboard.local.stepfunctions import (
+    branch_aborts,
     context_object,
     definition_cache,
     error_names,
@@ -78,6 +80,7 @@ def install_extensions() -> None:
         string_literals.install()
         evaluation_failures.install()
         map_input.install()
+        branch_aborts.install()
         error_names.install()
         http_task.install()
         service_clients.install()
