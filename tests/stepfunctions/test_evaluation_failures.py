@@ -211,3 +211,16 @@ def test_map_over_a_non_array_names_the_json_value(run: Run) -> None:
         ERROR,
         prefix("M", 2) + "Map state input must be an array but was: 1",
     )
+
+
+def test_a_function_failing_inside_the_engine_is_the_expressions_failure(run: Run) -> None:
+    definition = machine(
+        {"P": {"Type": "Pass", "Output": "{% $parse('{bad') %}", "End": True}}, "P"
+    )
+    result = run(definition)
+
+    assert result["error"] == ERROR
+    assert result["cause"].startswith(
+        prefix("P", 2) + "The JSONata expression '$parse('{bad')' specified for the field 'Output'"
+        " threw an error during evaluation."
+    )

@@ -8,13 +8,13 @@ in a Catch, and the cause of the one ``EvaluationFailed`` event (with ``location
 ``state``) that follows the last event of the failing state.
 
 moto logs that event from several places (the raise site, a Task's retry loop, a Map's
-failure path) and prefixes causes where it reports them, with whatever event id is current.
-Here the failure carries its finished details; a Task or Map logs it as moto does, and
-``State._eval_body`` logs any failure no such state handled (Pass, Choice, Wait, Output,
-Assign, a Catch's own fields), so each failure is logged exactly once.
+failure path) and prefixes causes where it reports them, with whatever event id is current,
+again at each enclosing Parallel. Here the failure carries its finished details; a Task or
+Map logs it as moto does, and ``State._eval_body`` logs any failure no such state handled
+(Pass, Choice, Wait, Output, Assign, a Catch's own fields), so each failure is logged exactly
+once; and a cause that already names its state is never prefixed again.
 """
 
-import datetime
 from typing import Any
 
 from moto.stepfunctions.parser.api import (
@@ -32,12 +32,8 @@ from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
     StatesErrorNameType,
 )
-from moto.stepfunctions.parser.asl.component.common.string.string_expression import (
-    StringJSONata,
-)
 from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
-from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from leaderboard.local.stepfunctions.patching import replace_attribute
@@ -160,35 +156,8 @@ def _execution_failed_event_details(
     return _execution_failed_details(self)
 
 
-_timestamp_failure = Timestamp._create_failure_event
-
-
-def _timestamp_failure_event(self: Timestamp, env: Any, timestamp: Any) -> FailureEvent:
-    """Replacement: a JSONata Timestamp that is no timestamp fails its evaluation, as on AWS."""
-    if not isinstance(self.string, StringJSONata):
-        return _timestamp_failure(self, env, timestamp)
-    failure = evaluation_failure(
-        env,
-        self.string.expression,
-        "Timestamp",
-        "returned a value that is not a valid ISO-8601 extended offset date-time format string: "
-        f"{timestamp!r}",
-    )
-    return failure.failure_event
-
-
-def _wait_seconds(self: Timestamp, env: Any) -> int:
-    """Replacement for ``Timestamp._get_wait_seconds``: a non-string is refused, not a crash."""
-    self.string.eval(env=env)
-    value = env.stack.pop()
-    moment = self._from_timestamp_string(value) if isinstance(value, str) else None
-    if moment is None:
-        raise FailureEventException(self._create_failure_event(env, value))
-    return int((moment - datetime.datetime.now()).total_seconds())
-
-
 def install() -> None:
-    """Log each JSONata failure once, with AWS's cause, and fail bad JSONata timestamps so."""
+    """Log each JSONata failure once, with AWS's cause; prefix every cause once."""
     replace_attribute(CommonStateField, "_eval_body", _eval_state_body)
     replace_attribute(ExecutionState, "_construct_error_output_value", staticmethod(_error_output))
     replace_attribute(
@@ -199,5 +168,3 @@ def install() -> None:
     replace_attribute(
         FailureEventException, "get_execution_failed_event_details", _execution_failed_event_details
     )
-    replace_attribute(Timestamp, "_create_failure_event", _timestamp_failure_event)
-    replace_attribute(Timestamp, "_get_wait_seconds", _wait_seconds)

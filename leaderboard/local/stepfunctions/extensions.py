@@ -11,6 +11,7 @@ further calls do nothing. What it installs, one module each:
 - ``context_object``: ``$$``/``$states.context`` with RedriveCount and AWS's time format.
 - ``string_literals``: string literals (Assign's too) decoded as JSON strings, as on AWS.
 - ``evaluation_failures``: a JSONata failure's cause and single event as AWS reports them.
+- ``wait_timestamp``: a JSONata Wait Timestamp that is no timestamp fails its evaluation.
 - ``map_input``: a JSONPath Map over a non-array names the JSON value, as AWS does.
 - ``branch_aborts``: a failed Parallel branch records its siblings' ``*StateAborted`` events.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
@@ -58,6 +59,7 @@ from leaderboard.local.stepfunctions import (
     sqs_visible,
     string_literals,
     sync_execution,
+    wait_timestamp,
 )
 
 _installed = False
@@ -79,6 +81,7 @@ def install_extensions() -> None:
         context_object.install()
         string_literals.install()
         evaluation_failures.install()
+        wait_timestamp.install()
         map_input.install()
         branch_aborts.install()
         error_names.install()

@@ -186,6 +186,8 @@ def _evaluate_in_env(env: Any, component: Any, bindings: dict[str, Any]) -> Any:
         problem = "returned an unsupported result type."
     except jexception.JException as error:
         problem = f"threw an error during evaluation. {error.error}: {error}"
+    except Exception as error:  # a function's own failure ($parse of bad JSON) is the expression's
+        problem = f"threw an error during evaluation. {error}"
     raise evaluation_failure(env, component.expression, field_path(component), problem)
 
 
