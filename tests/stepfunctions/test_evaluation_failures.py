@@ -224,3 +224,38 @@ def test_a_function_failing_inside_the_engine_is_the_expressions_failure(run: Ru
         prefix("P", 2) + "The JSONata expression '$parse('{bad')' specified for the field 'Output'"
         " threw an error during evaluation."
     )
+
+
+def test_a_catcher_and_a_choice_rule_name_their_own_fields(run: Run) -> None:
+    catching = machine(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"FunctionName": "not-registered"},
+                "Catch": [
+                    {"ErrorEquals": ["Other"], "Next": "Done"},
+                    {"ErrorEquals": ["States.ALL"], "Output": {"v": "{% $nope %}"}, "Next": "Done"},
+                ],
+                "End": True,
+            },
+            "Done": {"Type": "Pass", "End": True},
+        },
+        "T",
+    )
+    choosing = machine(
+        {
+            "C": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Condition": "{% true %}", "Output": {"a": [1, "{% $nope %}"]}, "Next": "Done"}
+                ],
+                "Default": "Done",
+            },
+            "Done": {"Type": "Pass", "End": True},
+        },
+        "C",
+    )
+
+    assert run(catching)["cause"].endswith(undefined("$nope", "Catch[1]/Output/v"))
+    assert run(choosing)["cause"] == prefix("C", 2) + undefined("$nope", "Choices[0]/Output/a[1]")
