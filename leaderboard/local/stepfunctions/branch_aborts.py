@@ -21,6 +21,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_wo
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventHistoryContext, EventManager
 
+from leaderboard.local.stepfunctions.event_chain import events_back
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _ABORTED: Final = {
@@ -48,25 +49,21 @@ class _Abort:
 
 def _in_progress(env: Any) -> list[_Abort]:
     """The state and the Map iteration (if any) this frame is in, along its own event chain."""
-    events = env.event_manager._history_event_list  # ids are 1-based positions
     found: list[_Abort] = []
     state_known = False
-    event_id: int = env.event_history_context.source_event_id
-    while event_id > 0:
-        event: dict[str, Any] = events[event_id - 1]
+    for event in events_back(env):
         kind = event["type"]
         if kind == HistoryEventType.MapIterationStarted:
             details = event["mapIterationStartedEventDetails"]
             aborted = EventDetails(mapIterationAbortedEventDetails=details)  # type: ignore[typeddict-item]
-            found.append(_Abort(event_id, env, HistoryEventType.MapIterationAborted, aborted))
+            found.append(_Abort(event["id"], env, HistoryEventType.MapIterationAborted, aborted))
             break
         if state_known and kind in _STARTED:
             break  # the enclosing Parallel or Map, which aborts (or fails) on its own chain
         if not state_known and str(kind).endswith(("StateEntered", "StateExited")):
             state_known = True
             if kind in _ABORTED:
-                found.append(_Abort(event_id, env, _ABORTED[kind]))
-        event_id = event["previousEventId"]
+                found.append(_Abort(event["id"], env, _ABORTED[kind]))
     return found
 
 

@@ -36,6 +36,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.execute_state import Exe
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from leaderboard.local.stepfunctions.event_chain import events_back
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _ERROR = StatesErrorNameType.StatesQueryEvaluationError
@@ -71,14 +72,10 @@ class JsonataFailureEvent(FailureEvent):
 
 def _entered_event_id(env: Any, state: str) -> int:
     """The id of the event that entered ``state``, found along this branch's event chain."""
-    events = env.event_manager._history_event_list  # ids are 1-based positions
-    event_id: int = env.event_history_context.source_event_id
-    while event_id > 0:
-        event = events[event_id - 1]
+    for event in events_back(env):
         entered = event.get("stateEnteredEventDetails")
         if entered is not None and entered.get("name") == state:
-            return event_id
-        event_id = event["previousEventId"]
+            return int(event["id"])
     return int(env.event_history_context.source_event_id)
 
 
