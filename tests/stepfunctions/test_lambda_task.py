@@ -14,6 +14,8 @@ from leaderboard.local.stepfunctions.lambda_task import register_lambda, unregis
 Run = Callable[..., dict[str, Any]]
 # Only reached when the behaviour under test is broken (a stalled or lost invocation).
 BOUND_SECONDS = 60
+# A held handler outlasts that bound, so a stall shows as a failure, not a slow pass.
+HANDLER_HOLD_SECONDS = 2 * BOUND_SECONDS
 
 
 class ScoreRejectedError(Exception):
@@ -174,7 +176,7 @@ def test_a_running_handler_does_not_stall_one_whose_environment_agrees(run: Run)
 
     def blocking_handler(event: Any, context: Any) -> str:
         started.set()
-        release.wait(BOUND_SECONDS)
+        release.wait(HANDLER_HOLD_SECONDS)
         return "released"
 
     register_lambda("blocker", blocking_handler, {"STAGE": "test"})
@@ -190,3 +192,25 @@ def test_a_running_handler_does_not_stall_one_whose_environment_agrees(run: Run)
             release.set()
             unregister_lambda("blocker")
         assert json.loads(blocked.result()["output"])["Payload"] == "released"
+
+
+def test_a_task_that_timed_out_does_not_stall_the_next_one(run: Run) -> None:
+    release = threading.Event()
+
+    def hanging_handler(event: Any, context: Any) -> str:
+        release.wait(HANDLER_HOLD_SECONDS)
+        return "finally"
+
+    register_lambda("hangs", hanging_handler, {"STAGE": "test"})
+    timed = {**invoke("hangs"), "TimeoutSeconds": 1}
+    try:
+        timed_out = run({"StartAt": "L", "States": {"L": timed}})
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(run, {"StartAt": "L", "States": {"L": invoke("shape")}})
+            output = json.loads(later.result(timeout=BOUND_SECONDS)["output"])
+    finally:
+        release.set()
+        unregister_lambda("hangs")
+
+    assert (timed_out["status"], timed_out["error"]) == ("FAILED", "States.Timeout")
+    assert output["Payload"]["stage"] == "test"
