@@ -79,7 +79,7 @@ def _walk(node: object, path: str) -> None:
     if kind in _FIELD_NAMES:
         path = _join(path, _FIELD_NAMES[kind])
     elif kind in _KEYED:
-        path = _join(path, str(getattr(node, "identifier")))  # noqa: B009 - any Component
+        path = _join(path, str(vars(node)["identifier"]))
     for attribute, value in vars(node).items():
         if isinstance(value, list):
             for index, item in enumerate(value):
