@@ -22,6 +22,7 @@ from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import json_path
 
+from leaderboard.local.stepfunctions.field_paths import annotate
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _DEFINITION_CACHE_SIZE: Final = 256
@@ -43,8 +44,13 @@ _uncached_extended_json_path_parse = jsonpath_ng.ext.parse  # type: ignore[attr-
 
 @functools.lru_cache(maxsize=_DEFINITION_CACHE_SIZE)
 def parse_definition(definition: str) -> tuple[Any, Any]:
-    """The parsed program and parse tree for one definition text (errors are not cached)."""
-    return _uncached_parse(definition)
+    """The parsed program and parse tree for one definition text (errors are not cached).
+
+    Each JSONata expression's field path is recorded here, once per definition.
+    """
+    program, tree = _uncached_parse(definition)
+    annotate(program)
+    return program, tree
 
 
 @functools.lru_cache(maxsize=_DEFINITION_CACHE_SIZE * 16)

@@ -3,16 +3,24 @@
 Call ``install_extensions()`` once before starting moto's server (or inside ``mock_aws``);
 further calls do nothing. What it installs, one module each:
 
-- ``definition_cache``: definitions parsed once per version; no leaked thread list.
+- ``definition_cache``: definitions parsed once per version (``field_paths`` recorded); no
+  leaked thread list.
 - ``item_batcher``: a JSONata Map's ItemBatcher, folded into its Items before moto parses.
 - ``definition_validation``: create, update and ValidateStateMachineDefinition refuse what
   AWS refuses (``asl_checks``).
 - ``inline_execution``: no thread per program or state unless a timeout needs one.
 - ``json_clone``: moto's copies of execution data rebuilt as JSON, not by ``copy.deepcopy``.
 - ``jsonata_eval``: JSONata through jsonata-python, each expression compiled once.
+- ``context_object``: ``$$``/``$states.context`` with RedriveCount and AWS's time format.
+- ``string_literals``: string literals (Assign's too) decoded as JSON strings, as on AWS.
+- ``evaluation_failures``: a JSONata failure's cause and single event as AWS reports them.
+- ``wait_timestamp``: a JSONata Wait Timestamp that is no timestamp fails its evaluation.
+- ``map_input``: a JSONPath Map over a non-array names the JSON value, as AWS does.
+- ``branch_aborts``: a failed Parallel branch records its siblings' ``*StateAborted`` events.
 - ``error_names``: ``States.*`` errors (HTTP status, branch failures) keep their names.
 - ``http_task``: ``arn:aws:states:::http:invoke`` with EventBridge connections.
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
+- ``lambda_invoke_output``: ``lambda:invoke`` output with AWS's SDK metadata fields.
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
 - ``execution_history_pages``: GetExecutionHistory honours reverseOrder, maxResults, nextToken.
@@ -32,9 +40,12 @@ import threading
 from moto.core.config import default_user_config
 
 from leaderboard.local.stepfunctions import (
+    branch_aborts,
+    context_object,
     definition_cache,
     definition_validation,
     error_names,
+    evaluation_failures,
     execution_history_pages,
     execution_names,
     http_task,
@@ -42,6 +53,8 @@ from leaderboard.local.stepfunctions import (
     item_batcher,
     json_clone,
     jsonata_eval,
+    lambda_invoke_output,
+    map_input,
     server_dispatch,
     service_clients,
     sqs_attributes,
@@ -51,7 +64,9 @@ from leaderboard.local.stepfunctions import (
     sqs_receipts,
     sqs_retention,
     sqs_visible,
+    string_literals,
     sync_execution,
+    wait_timestamp,
 )
 
 _installed = False
@@ -72,9 +87,16 @@ def install_extensions() -> None:
         inline_execution.install()
         json_clone.install()
         jsonata_eval.install()
+        context_object.install()
+        string_literals.install()
+        evaluation_failures.install()
+        wait_timestamp.install()
+        map_input.install()
+        branch_aborts.install()
         error_names.install()
         http_task.install()
         service_clients.install()
+        lambda_invoke_output.install()
         sync_execution.install()
         execution_names.install()
         execution_history_pages.install()

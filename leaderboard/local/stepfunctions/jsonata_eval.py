@@ -18,7 +18,6 @@ object, the value not an array), and leaves every other case to jsonata.
 """
 
 import copy
-import datetime
 import functools
 import hashlib
 import json
@@ -30,22 +29,12 @@ from typing import Any, Final
 
 from jsonata import Jsonata, jexception
 from jsonata.utils import Utils
-from moto.stepfunctions.parser.api import EvaluationFailedEventDetails, HistoryEventType
-from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
-    FailureEvent,
-    FailureEventException,
-)
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (
-    StatesErrorName,
-)
-from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
-    StatesErrorNameType,
-)
 from moto.stepfunctions.parser.asl.component.common.query_language import QueryLanguageMode
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
-from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 
+from leaderboard.local.stepfunctions.evaluation_failures import evaluation_failure
+from leaderboard.local.stepfunctions.field_paths import field_path
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _EXPRESSION_CACHE_SIZE: Final = 4096
@@ -188,49 +177,23 @@ def _variables(env: Any) -> dict[str, Any]:
     return {**store._outer_scope, **store._inner_scope}
 
 
-def _evaluation_failure(env: Any, cause: str) -> FailureEventException:
-    """JSONata failures are States.QueryEvaluationError plus EvaluationFailed."""
-    error_name = StatesErrorName(typ=StatesErrorNameType.StatesQueryEvaluationError)
-    details = EvaluationFailedEventDetails(error=error_name.error_name, cause=cause)
-    # moto declares EventDetails total but fills one key, as here.
-    event_details = EventDetails(evaluationFailedEventDetails=details)  # type: ignore[typeddict-item]
-    env.event_manager.add_event(
-        context=env.event_history_context,
-        event_type=HistoryEventType.EvaluationFailed,
-        event_details=event_details,
-    )
-    return FailureEventException(
-        failure_event=FailureEvent(
-            env=env,
-            error_name=error_name,
-            event_type=HistoryEventType.EvaluationFailed,
-            event_details=event_details,
-        )
-    )
-
-
-def _evaluate_in_env(env: Any, expression: str, bindings: dict[str, Any]) -> Any:
+def _evaluate_in_env(env: Any, component: Any, bindings: dict[str, Any]) -> Any:
     try:
-        return evaluate(expression, bindings)
+        return evaluate(component.expression, bindings)
     except JsonataUndefinedError:
-        cause = f"The JSONata expression '{expression}' returned nothing (undefined)."
+        problem = "returned nothing (undefined)."
     except JsonataResultTypeError:
-        cause = f"The JSONata expression '{expression}' returned an unsupported result type."
+        problem = "returned an unsupported result type."
     except jexception.JException as error:
-        cause = f"An error occurred while evaluating the JSONata expression '{expression}': {error}"
-    raise _evaluation_failure(env, cause)
+        problem = f"threw an error during evaluation. {error.error}: {error}"
+    except Exception as error:  # a function's own failure ($parse of bad JSON) is the expression's
+        problem = f"threw an error during evaluation. {error}"
+    raise evaluation_failure(env, component.expression, field_path(component), problem)
 
 
 def _states(env: Any) -> dict[str, Any]:
-    """``$states``, with the start time as AWS's ISO-8601 UTC text (moto keeps a datetime)."""
+    """``$states``: input, context and (where set) result and errorOutput."""
     data: dict[str, Any] = env.states._states_data
-    execution = data["context"]["Execution"]
-    start_time = execution.get("StartTime")
-    if isinstance(start_time, datetime.datetime):
-        utc = start_time.astimezone(datetime.UTC)
-        execution["StartTime"] = (
-            utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-        )
     return data
 
 
@@ -238,7 +201,7 @@ def _eval_string_jsonata(self: Any, env: Any) -> None:
     """Replacement for ``StringJSONata._eval_body``: ``{% ... %}`` in JSONata states."""
     bindings = _variables(env)
     bindings["states"] = _states(env)
-    env.stack.append(_evaluate_in_env(env, self.expression, bindings))
+    env.stack.append(_evaluate_in_env(env, self, bindings))
 
 
 def _eval_string_variable_sample(self: Any, env: Any) -> None:
@@ -246,7 +209,7 @@ def _eval_string_variable_sample(self: Any, env: Any) -> None:
     bindings = _variables(env)
     if self.query_language_mode == QueryLanguageMode.JSONata:
         bindings["states"] = _states(env)
-    env.stack.append(_evaluate_in_env(env, self.expression, bindings))
+    env.stack.append(_evaluate_in_env(env, self, bindings))
 
 
 def _eval_bare_expression(expression: str) -> Any:

@@ -2,7 +2,10 @@
 
 moto's own Lambda needs Docker. The interpreter reaches Lambda only through a client's
 ``invoke(**params)`` (both ``lambda:invoke`` and bare function ARNs), so the local client
-returned for the ``lambda`` service answers it from this registry.
+returned for the ``lambda`` service answers it from this registry, as the Python runtime
+would: an exception becomes an ``Unhandled`` error payload (``errorMessage``, ``errorType``,
+``requestId``, ``stackTrace`` from the handler down), a result with no JSON form a
+``Runtime.MarshalError``, and an unknown function ``Function not found: <arn>:$LATEST``.
 """
 
 import io
@@ -59,8 +62,58 @@ class LambdaContext:
 
 
 _registry: dict[str, RegisteredFunction] = {}
-# os.environ is process-wide: handlers with different environments must not overlap.
-_environment_lock = threading.RLock()
+
+
+class _SharedEnvironment:
+    """``os.environ`` shared by handlers running at once, as far as their variables agree.
+
+    ``os.environ`` is process-wide, so a handler needing a different value for a variable
+    another running handler set waits for it; handlers whose variables agree (every
+    invocation of one function) run together. No handler holds anything the others need
+    for longer than it runs, so a task Step Functions timed out stalls nothing that agrees
+    with it.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._values: dict[str, str] = {}
+        self._users: dict[str, int] = {}
+        self._saved: dict[str, str | None] = {}
+
+    def _agrees(self, variables: Mapping[str, str]) -> bool:
+        return all(self._values.get(name, value) == value for name, value in variables.items())
+
+    @contextmanager
+    def applied(self, variables: Mapping[str, str]) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._agrees(variables))
+            for name, value in variables.items():
+                if name not in self._users:
+                    self._saved[name] = os.environ.get(name)
+                    self._values[name] = value
+                    self._users[name] = 0
+                    os.environ[name] = value
+                self._users[name] += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                for name in variables:
+                    self._users[name] -= 1
+                    if self._users[name] == 0:
+                        self._restore(name)
+                self._changed.notify_all()
+
+    def _restore(self, name: str) -> None:
+        del self._users[name], self._values[name]
+        saved = self._saved.pop(name)
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
+
+
+_environment = _SharedEnvironment()
 
 
 def register_lambda(
@@ -94,23 +147,15 @@ def _function_name(name_or_arn: str) -> str:
     return parts[0]
 
 
-@contextmanager
-def _environment(variables: Mapping[str, str]) -> Iterator[None]:
-    with _environment_lock:
-        saved = {name: os.environ.get(name) for name in variables}
-        os.environ.update(variables)
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+def _qualifier(name_or_arn: str) -> str:
+    # name:qualifier, account:function:name:qualifier or a full ARN with a qualifier.
+    parts = name_or_arn.split(":")
+    after_name = parts.index("function") + 2 if "function" in parts else 1
+    return parts[after_name] if len(parts) > after_name else "$LATEST"
 
 
-def _not_found(name: str, region: str) -> ClientError:
-    arn = f"arn:aws:lambda:{region}:{_DEFAULT_ACCOUNT}:function:{name}"
+def _not_found(name: str, qualifier: str, region: str) -> ClientError:
+    arn = f"arn:aws:lambda:{region}:{_DEFAULT_ACCOUNT}:function:{name}:{qualifier}"
     return ClientError(
         {
             "Error": {"Code": "ResourceNotFoundException", "Message": f"Function not found: {arn}"},
@@ -120,11 +165,23 @@ def _not_found(name: str, region: str) -> ClientError:
     )
 
 
-def _error_payload(error: BaseException) -> dict[str, Any]:
+def _error_payload(error: BaseException, request_id: str) -> dict[str, Any]:
+    # The first frame is this module calling the handler, which Lambda's runtime leaves out.
+    handler_frames = error.__traceback__.tb_next if error.__traceback__ else None
     return {
         "errorMessage": str(error),
         "errorType": type(error).__name__,
-        "stackTrace": traceback.format_tb(error.__traceback__),
+        "requestId": request_id,
+        "stackTrace": traceback.format_tb(handler_frames),
+    }
+
+
+def _marshal_error(error: Exception, request_id: str) -> dict[str, Any]:
+    return {
+        "errorMessage": f"Unable to marshal response: {error}",
+        "errorType": "Runtime.MarshalError",
+        "requestId": request_id,
+        "stackTrace": [],
     }
 
 
@@ -135,10 +192,11 @@ class LocalLambdaClient:
         self._region = region
 
     def invoke(self, **params: Any) -> dict[str, Any]:
-        name = _function_name(str(params["FunctionName"]))
+        name_or_arn = str(params["FunctionName"])
+        name = _function_name(name_or_arn)
         function = _registry.get(name)
         if function is None:
-            raise _not_found(name, self._region)
+            raise _not_found(name, _qualifier(name_or_arn), self._region)
         raw = params.get("Payload") or b"{}"
         event = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
         context = LambdaContext(
@@ -147,13 +205,28 @@ class LocalLambdaClient:
             memory_limit_in_mb=function.memory_limit_in_mb,
             timeout_seconds=function.timeout_seconds,
         )
+        request_id = context.aws_request_id
         response: dict[str, Any] = {"StatusCode": 200, "ExecutedVersion": "$LATEST"}
-        try:
-            with _environment(function.environment):
+        with _environment.applied(function.environment):
+            try:
                 result = function.handler(event, context)
-        except Exception as error:  # a handler's exception is the function's error, as in Lambda
-            result = _error_payload(error)
+            except Exception as error:  # a handler's exception is the function's error
+                result = _error_payload(error, request_id)
+                response["FunctionError"] = "Unhandled"
+        try:
+            body = json.dumps(result)
+        except (TypeError, ValueError) as error:  # the runtime cannot serialize the result
+            body = json.dumps(_marshal_error(error, request_id))
             response["FunctionError"] = "Unhandled"
-        response["Payload"] = io.BytesIO(json.dumps(result).encode("utf-8"))
-        response["ResponseMetadata"] = {"HTTPStatusCode": 200, "RequestId": context.aws_request_id}
+        response["Payload"] = io.BytesIO(body.encode("utf-8"))
+        response["ResponseMetadata"] = {
+            "HTTPStatusCode": 200,
+            "RequestId": request_id,
+            "HTTPHeaders": {
+                "content-type": "application/json",
+                "content-length": str(len(body.encode("utf-8"))),
+                "x-amzn-requestid": request_id,
+                "x-amz-executed-version": "$LATEST",
+            },
+        }
         return response
