@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The pinned npm packages: the CDK CLI, and the JSONata engine AWS runs (the differential test).
+NODE_MODULES := node_modules/.installed
 
 .PHONY: demo test lint typecheck unit up bench synth deploy destroy clean
 
@@ -28,7 +30,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy leaderboard stacks functions app.py
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_MODULES)
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -36,6 +38,10 @@ bench: $(STAMP)
 
 synth: $(STAMP)
 	$(PY) app.py
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_MODULES)
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache
@@ -45,9 +51,7 @@ STAGE ?= dev
 SSM_STAGE ?= $(STAGE)
 CDK := node_modules/.bin/cdk
 
-$(CDK): package.json package-lock.json
-	npm ci --no-audit --no-fund
-	touch $(CDK)
+$(CDK): $(NODE_MODULES)
 
 deploy: $(STAMP) $(CDK)
 	$(CDK) deploy -c stageName=$(STAGE) -c ssmStageName=$(SSM_STAGE)
