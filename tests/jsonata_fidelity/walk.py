@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from tests.jsonata_fidelity.corpus import Case
@@ -162,15 +162,11 @@ def _result(state: Mapping[str, Any], variant: int) -> Any:
 class Comparison:
     """What a walk evaluated and where the engines disagreed."""
 
-    expressions: int = 0
+    expressions: int = 0  # expressions of the states some case reached
     evaluations: int = 0
-    values: int = 0  # evaluations both engines answered with a value (not a failure)
-    differences: list[str] | None = None
-    valued: set[str] | None = None  # expressions that produced a value at least once
-
-    def __post_init__(self) -> None:
-        self.differences = []
-        self.valued = set()
+    values: int = 0  # evaluations both engines answered with the same value (not a failure)
+    differences: list[str] = field(default_factory=list)
+    valued: set[str] = field(default_factory=set)  # expressions with a value at least once
 
 
 LocalEngine = Callable[[str, Mapping[str, Any]], dict[str, Any]]
@@ -202,7 +198,6 @@ def walk(
     comparison = Comparison()
     variables: list[dict[str, Any]] = [{} for _ in cases]
     reached: list[set[str]] = [{definition["StartAt"]} for _ in cases]
-    assert comparison.differences is not None and comparison.valued is not None
     for path, state, in_map in states_in_order(definition["States"]):
         expressions = list(_expressions(path, state))
         top_level = path.split("/", 1)[0]
