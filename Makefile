@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# `npm ci` installs package.json's pins: the CDK CLI and the deploy-time checks `make test` runs.
+# `npm ci` installs package.json's pins: the CDK CLI, the ASL validator and the JSONata engine
+# AWS runs (the deploy-time checks and the differential test `make test` runs).
 NPM_STAMP := node_modules/.installed
 
 .PHONY: demo test lint typecheck unit up bench synth deploy destroy clean

@@ -18,6 +18,8 @@ VIEWS: Final = ("me", "top", "around_me", "top_and_around_me")
 # A day (2026-11-22), an ISO week (2026-W47) or a month (2026-11), as the workflows key periods.
 PERIOD_PATTERN: Final = re.compile(r"[0-9]{4}-(W[0-9]{2}|[0-9]{2}(-[0-9]{2})?)")
 MAX_RANK: Final = 2**31 - 1  # ranks and limits are 32-bit, as in Momento's API
+# Event times the workflows accept: outside them the JSONata engines' date arithmetic fails.
+TIMESTAMP_YEARS: Final = range(1970, 3000)
 
 
 def _reject(field: str, problem: str) -> LeaderboardValidationError:
@@ -57,8 +59,12 @@ def check_submission_id(submission_id: str | None) -> None:
 
 
 def check_occurred_at(occurred_at: datetime | None) -> None:
-    if occurred_at is not None and occurred_at.tzinfo is None:
+    if occurred_at is None:
+        return
+    if occurred_at.tzinfo is None:
         raise _reject("occurredAt", "must carry a time zone (a naive datetime is ambiguous)")
+    if occurred_at.year not in TIMESTAMP_YEARS:
+        raise _reject("occurredAt", "year must be 1970-2999")
 
 
 def _is_integer(value: object) -> bool:

@@ -10,7 +10,7 @@ execution ARN.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from leaderboard.local.stack import LocalStack
 from tests.client.conftest import client_recording_requests, needs_workflow
 
 Call = Callable[[LeaderboardClient], object]
+_UTC_1969 = datetime(1969, 12, 31, 23, 59, tzinfo=UTC)  # before the years the workflows accept
 
 # Page requests of the wrong shape: (field, get_leaderboard keyword arguments).
 PAGE_SHAPES: list[tuple[str, dict[str, Any]]] = [
@@ -53,6 +54,7 @@ CLIENT_SIDE_CASES: list[tuple[str, Call]] = [
     ("submissionId", lambda c: c.submit_score("board", "mario", 1, submission_id="")),
     ("submissionId", lambda c: c.submit_score("board", "mario", 1, submission_id="s" * 129)),
     ("occurredAt", lambda c: c.submit_score("board", "mario", 1, occurred_at=datetime(2026, 1, 1))),
+    ("occurredAt", lambda c: c.submit_score("board", "mario", 1, occurred_at=_UTC_1969)),
     ("leaderboard", lambda c: c.get_standing("bad board", "mario")),
     ("name", lambda c: c.get_standing("board", "")),
     ("leaderboard", lambda c: c.get_leaderboard("")),
@@ -83,6 +85,8 @@ SUBMISSIONS_BOTH_SIDES_REJECT: list[tuple[str, dict[str, Any]]] = [
     ("score", {"score": "42"}),
     ("submissionId", {"submission_id": ""}),
     ("submissionId", {"submission_id": "s" * 129}),
+    ("occurredAt", {"occurred_at": _UTC_1969}),
+    ("occurredAt", {"occurred_at": datetime(3000, 1, 1, tzinfo=UTC)}),
 ]
 
 

@@ -285,6 +285,16 @@ def test_a_board_over_the_archive_limit_fails_before_the_manifest_event_or_reset
         ({"leaderboard": "tokyo-x", "period": "yesterday"}, "period: must be a period key"),
         ({"leaderboard": "tokyo-x", "period": "2026-W47"}, "period: 2026-W47 is not a daily"),
         ({"leaderboard": "tokyo-x", "asOf": "2026-11-22"}, "asOf: must be an ISO-8601"),
+        ({"leaderboard": "tokyo-x", "asOf": "2026-11-22T00:00:00Z\n"}, "asOf: must be an ISO-8601"),
+        (
+            {"leaderboard": "tokyo-x", "asOf": "0001-01-01T00:00:00Z"},
+            "asOf: year must be 1970-2999",
+        ),
+        (
+            {"leaderboard": "tokyo-x", "asOf": "9999-12-31T23:59:59Z"},
+            "asOf: year must be 1970-2999",
+        ),
+        ({"leaderboard": "tokyo-x", "period": "2026-12-04\n"}, "period: must be a period key"),
         ({"leaderboard": "alltime-x"}, "leaderboard: alltime-x has no periods"),
         ({"leaderboard": "tokyo-x", "period": "9999-01-01"}, "period: 9999-01-01 has not ended"),
     ],
@@ -295,6 +305,32 @@ def test_bad_close_requests_fail_naming_the_field(
     result = workflows.close(request_)
     assert (result["status"], result["error"]) == ("FAILED", "Leaderboard.ValidationError")
     assert cause in result["cause"]
+
+
+def test_a_close_as_of_the_future_is_refused_and_cannot_block_the_real_close(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    # Accepted, asOf two days ahead named tomorrow as the period to close: its named close
+    # {board}-{tomorrow} started early, failed (not ended) and blocked tomorrow's real close.
+    board = board_name("tokyo-")
+    rule = period_rule(board)
+    _start_of_a_fresh_period(stack, board)
+    tomorrow = period_of(rule, stack.clock.now() + timedelta(days=1))
+    ahead = workflows.close(
+        {"leaderboard": board, "asOf": iso(stack.clock.now() + timedelta(days=2))}
+    )
+    assert (ahead["status"], ahead["error"], ahead["cause"]) == (
+        "FAILED",
+        "Leaderboard.ValidationError",
+        "asOf: is in the future (more than 60 seconds after the close started)",
+    )
+    momento.seed(f"{board}#{tomorrow}", {"ann": 1.0})
+    _, end = period_bounds(rule, tomorrow)
+    stack.clock.advance_to(end + timedelta(minutes=2))
+    closed = workflows.close({"leaderboard": board})
+    assert closed["status"] == "SUCCEEDED", closed
+    assert json.loads(closed["output"])["period"] == tomorrow
+    assert json.loads(closed["output"])["size"] == 1
 
 
 def test_a_submission_from_the_future_is_rejected(

@@ -2,8 +2,9 @@
 
 Two doors: `close-period` reports the period containing any `asOf` it is given (asked to close
 a period that has not ended, it fails naming the current period, touching nothing), which
-probes the arithmetic at arbitrary instants; and `submit-score`, run on the stack's clock
-moved next to a boundary, shows where real submissions land.
+probes the arithmetic at any instant up to the stack's clock (moved forward to it first); and
+`submit-score`, run on the stack's clock moved next to a boundary, shows where real
+submissions land.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ _CURRENT = re.compile(r"has not ended yet \(the current period is (?P<period>[0-
 
 def _current_period_in_definition(workflows: Workflows, board: str, instant: datetime) -> str:
     kind = period_rule(board).kind
+    # A close refuses an asOf in its future: the clock moves to the instant first (or stays,
+    # when it is past it already; it never moves back).
+    workflows.stack.clock.advance_to(instant)
     result = workflows.close(
         {"leaderboard": board, "period": _FAR_FUTURE[kind], "asOf": iso(instant)}
     )

@@ -19,7 +19,9 @@ from tests.workflows.workflow_runner import close_period
         ("2026-02-30T00:00:00Z", "asOf: is not a calendar date (2026-02-30)"),
         ("2026-06-31T23:00:00+09:00", "asOf: is not a calendar date (2026-06-31)"),
         ("2025-02-29T00:00:00Z", "asOf: is not a calendar date (2025-02-29)"),
-        ("1900-02-29T00:00:00Z", "asOf: is not a calendar date (1900-02-29)"),
+        ("2100-02-29T00:00:00Z", "asOf: is not a calendar date (2100-02-29)"),
+        ("1969-12-31T23:59:59Z", "asOf: year must be 1970-2999"),
+        ("3000-01-01T00:00:00Z", "asOf: year must be 1970-2999"),
         (
             "2026-13-01T00:00:00Z",
             "asOf: must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T15:00:00Z",

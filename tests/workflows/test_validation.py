@@ -130,8 +130,28 @@ CASES: list[tuple[str, Build, str]] = [
     ),
     (
         "occurredAt February 29 of a century not divisible by 400",
-        lambda board: _valid(board, occurredAt="1900-02-29T00:00:00Z"),
-        "occurredAt: is not a calendar date (1900-02-29)",
+        lambda board: _valid(board, occurredAt="2100-02-29T00:00:00Z"),
+        "occurredAt: is not a calendar date (2100-02-29)",
+    ),
+    (
+        "occurredAt with a trailing newline (JavaScript's $ is the end of the text)",
+        lambda board: _valid(board, occurredAt="2026-11-22T15:00:00Z\n"),
+        "occurredAt: must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T15:00:00Z",
+    ),
+    (
+        "occurredAt in year 0000 (outside the years both engines' date arithmetic handles)",
+        lambda board: _valid(board, occurredAt="0000-01-01T00:00:00Z"),
+        "occurredAt: year must be 1970-2999",
+    ),
+    (
+        "occurredAt before 1970",
+        lambda board: _valid(board, occurredAt="1969-12-31T23:59:59Z"),
+        "occurredAt: year must be 1970-2999",
+    ),
+    (
+        "occurredAt in year 9999",
+        lambda board: _valid(board, occurredAt="9999-12-31T23:59:59-23:59"),
+        "occurredAt: year must be 1970-2999",
     ),
     (
         "first problem wins",

@@ -33,8 +33,10 @@ from moto.stepfunctions.parser.asl.component.common.query_language import QueryL
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 
+from leaderboard.local.stepfunctions import jsonata_javascript
 from leaderboard.local.stepfunctions.evaluation_failures import evaluation_failure
 from leaderboard.local.stepfunctions.field_paths import field_path
+from leaderboard.local.stepfunctions.jsonata_javascript import javascript_regex
 from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _EXPRESSION_CACHE_SIZE: Final = 4096
@@ -62,9 +64,11 @@ def _partition(items: list[Any], size: float) -> list[list[Any]]:
     return [items[i : i + step] for i in range(0, len(items), step)] if step > 0 else []
 
 
-def _range(first: float, last: float, step: float) -> list[float]:
+def _range(first: float, last: float, step: float) -> list[float] | float:
+    """``first`` to ``last`` inclusive; one value is not wrapped (AWS: $range(1, 9, 9) is 1)."""
     count = int((last - first) // step) + 1 if step else 0
-    return [first + i * step for i in range(max(count, 0))]
+    values = [first + i * step for i in range(max(count, 0))]
+    return values[0] if len(values) == 1 else values
 
 
 def _hash(value: str, algorithm: str = "SHA-256") -> str:
@@ -72,8 +76,10 @@ def _hash(value: str, algorithm: str = "SHA-256") -> str:
     return hashlib.new(name, value.encode("utf-8")).hexdigest()
 
 
-def _random_seeded(seed: float) -> float:
-    return random.Random(seed).random()  # noqa: S311 - AWS's $randomSeeded is not cryptographic
+def _random(seed: float | None = None) -> float:
+    """AWS's ``$random([seed])``: a seed makes it repeatable (AWS's own sequence is not known)."""
+    generator = random.Random(seed) if seed is not None else random.Random()  # noqa: S311
+    return generator.random()
 
 
 # The JSONata functions AWS adds on top of the language (Step Functions developer guide).
@@ -81,7 +87,7 @@ _AWS_FUNCTIONS: Final[dict[str, Callable[..., Any]]] = {
     "partition": _partition,
     "range": _range,
     "hash": _hash,
-    "randomSeeded": _random_seeded,
+    "random": _random,
     "uuid": lambda: str(uuid.uuid4()),
     "parse": json.loads,
 }
@@ -90,7 +96,7 @@ _AWS_FUNCTIONS: Final[dict[str, Callable[..., Any]]] = {
 @functools.lru_cache(maxsize=_EXPRESSION_CACHE_SIZE)
 def compile_expression(expression: str) -> Jsonata:
     """Parse one expression once; the returned object is a template, never evaluated itself."""
-    compiled = Jsonata(expression)
+    compiled = Jsonata(expression, regex_engine=javascript_regex)
     compiled.set_output_convert_nulls(False)  # keep null apart from undefined (see _to_json)
     for name, implementation in _AWS_FUNCTIONS.items():
         compiled.register_lambda(name, implementation)
@@ -219,6 +225,7 @@ def _eval_bare_expression(expression: str) -> Any:
 
 def install() -> None:
     """Point moto's JSONata hooks at jsonata-python; make its variable lookups cheaper."""
+    jsonata_javascript.install()
     replace_attribute(Jsonata.Frame, "lookup", _lookup)
     replace_attribute(string_expression.StringJSONata, "_eval_body", _eval_string_jsonata)
     replace_attribute(
