@@ -5,10 +5,12 @@ loop in a background thread, so it starts and stops from plain synchronous code 
 next to the gRPC door. Store calls are microseconds and lock-protected, so handlers call the
 store directly instead of hopping to a thread pool.
 
-Every request goes through one wrapper: authenticate, consult fault injection, parse, call
-the store, render. Official routes answer errors as plain text (as Momento does); sorted-set
-and admin routes answer `{"error": code, "message": text}` JSON. An unexpected exception is
-logged and answered 500 with a JSON body; it never escapes as aiohttp's HTML page.
+Official and admin routes: authenticate, consult fault injection, parse, call the store,
+render. Sorted-set routes are read by the contract's parser, the bridge's, in the bridge's
+order (see `_SortedSetEndpoint`), so both answer every request alike. Official routes answer
+errors as plain text (as Momento does); sorted-set and admin routes answer
+`{"error": code, "message": text}` JSON. An unexpected exception is logged and answered 500
+with a JSON body; it never escapes as aiohttp's HTML page.
 """
 
 from __future__ import annotations
@@ -184,7 +186,8 @@ class _Routes:
 
     async def faults_remove(self, request: web.Request, query: Query) -> web.StreamResponse:
         raw = request.match_info["rule_id"]
-        if not raw.isdigit() or not self.faults.remove(int(raw)):
+        # ASCII only: str.isdigit() also passes '²', which int() refuses.
+        if not (raw.isascii() and raw.isdigit()) or not self.faults.remove(int(raw)):
             return error_response(404, "Fault Rule Not Found", "json")
         return web.Response(status=204)
 
