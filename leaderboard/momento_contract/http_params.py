@@ -27,20 +27,17 @@ from leaderboard.momento_contract.arguments import (
 MAX_SORTED_SET_BODY_BYTES: Final = 1024 * 1024
 MAX_ELEMENTS_PER_PUT: Final = 10_000
 MAX_VALUES_PER_REQUEST: Final = 1_000
-# The deepest JSON a request may hold: elements are three levels deep, fault rules four.
-# Python's parser recurses per level, so unbounded nesting would exhaust the stack (a 500).
+# The deepest JSON a request may hold: elements are three levels deep, fault rules one.
 MAX_JSON_DEPTH: Final = 32
 
 # ASCII only (`re.ASCII`, and `[0-9]` rather than `\d`): Python's int() and float() also take
 # other scripts' digits, superscripts fail inside them, and `_` separators pass.
 _INTEGER: Final = re.compile(r"-?[0-9]+", re.ASCII)
-_NUMBER: Final = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?", re.ASCII)
+# Unambiguous (the fraction's digits only after its '.'), so a failed match never backtracks.
+_NUMBER: Final = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", re.ASCII)
 _NOT_FINITE: Final = re.compile(r"[-+]?(inf|infinity|nan)", re.ASCII | re.IGNORECASE)
 # Digits enough for any int64: a longer integer is out of every range without converting it.
 _MAX_INTEGER_DIGITS: Final = 19
-# JSON strings (with their escapes) are skipped when counting brackets.
-_JSON_STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS_ONLY: Final = bytes(range(256)).translate(None, b"[]{}")
 
 
 class BadRequestError(Exception):
@@ -193,23 +190,33 @@ def _reject_constant(constant: str) -> float:
 
 def parse_json(body: bytes) -> Any:
     """Strict JSON: no NaN/Infinity literals, UTF-8 only, at most `MAX_JSON_DEPTH` deep."""
-    if _depth(body) > MAX_JSON_DEPTH:
-        raise BadRequestError(f"body: nested more than {MAX_JSON_DEPTH} levels deep")
+    too_deep = BadRequestError(f"body: nested more than {MAX_JSON_DEPTH} levels deep")
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        document = json.loads(body, parse_constant=_reject_constant)
+    except RecursionError:  # the parser recurses per level: deeper than the stack allows
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError) as error:
         if isinstance(error, BadRequestError):
             raise
         raise BadRequestError("body: not valid JSON") from None
+    if _depth(document) > MAX_JSON_DEPTH:
+        raise too_deep
+    return document
 
 
-def _depth(body: bytes) -> int:
-    """The deepest bracket nesting outside strings (unbalanced text is left to the parser)."""
-    brackets = _JSON_STRING.sub(b"", body).translate(None, _BRACKETS_ONLY)
-    depth = deepest = 0
-    for bracket in brackets:
-        depth += 1 if bracket in b"[{" else -1
-        deepest = max(deepest, depth)
+def _depth(document: Any) -> int:
+    """How deep arrays and objects nest in a parsed document (a scalar is 0), without
+    recursion: the document may be as deep as the parser allowed."""
+    deepest = 0
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            pending.extend(
+                (child, depth + 1) for child in children if isinstance(child, dict | list)
+            )
     return deepest
 
 
