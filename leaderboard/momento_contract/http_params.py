@@ -208,15 +208,12 @@ def _depth(document: Any) -> int:
     """How deep arrays and objects nest in a parsed document (a scalar is 0), without
     recursion: the document may be as deep as the parser allowed."""
     deepest = 0
-    pending = [(document, 1)]
+    pending = [(document, 1)] if isinstance(document, dict | list) else []
     while pending:
-        value, depth = pending.pop()
-        children = value.values() if isinstance(value, dict) else value
-        if isinstance(value, dict | list):
-            deepest = max(deepest, depth)
-            pending.extend(
-                (child, depth + 1) for child in children if isinstance(child, dict | list)
-            )
+        container, depth = pending.pop()
+        deepest = max(deepest, depth)
+        children = container.values() if isinstance(container, dict) else container
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
 
