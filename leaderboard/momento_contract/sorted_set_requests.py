@@ -13,6 +13,7 @@ Results are values, in the style of the Momento SDK: a request dataclass per rou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, TypeAlias
@@ -45,6 +46,7 @@ from leaderboard.momento_contract.http_params import BadRequestError, Query, par
 
 ROUTE_PREFIX: Final = "/sortedset/"
 AUTH_PARAMETER: Final = "token"  # the key may come as a query parameter, as on Momento
+_API_KEY: Final = re.compile(r"[!-~]+")  # visible ASCII: what a header or gRPC metadata holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +174,8 @@ def api_key(headers: Mapping[str, str], params: MultiMapping[str]) -> str | Requ
     """The Momento key from the `Authorization` header or the `token` parameter (both: 400).
 
     `headers` has lower-case names, as Lambda function URLs deliver them. None means no key
-    at all: the caller answers 401 without calling Momento.
+    at all: the caller answers 401 without calling Momento. A key that is not visible ASCII
+    is a 401 too: Momento issues none, and gRPC metadata cannot carry it.
     """
     header = headers.get("authorization")
     tokens = params.getall(AUTH_PARAMETER, [])
@@ -183,6 +186,8 @@ def api_key(headers: Mapping[str, str], params: MultiMapping[str]) -> str | Requ
     if len(tokens) > 1:
         return invalid_argument("token: given more than once")
     key = header if header is not None else (tokens[0] if tokens else None)
+    if key and not _API_KEY.fullmatch(key):
+        return RequestError(401, "unauthenticated", "Invalid API key")
     return key or None
 
 

@@ -116,3 +116,19 @@ def test_a_cache_name_momento_refuses_is_a_400_naming_it_on_both_doors(
     status, error = door_said
     assert status == 400
     assert error["message"].startswith("cacheName: "), error["message"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [(("authorization", "caf\u00e9"),), (("authorization", API_KEY + "\u00e9"),)],
+)
+@pytest.mark.parametrize("token", ["", "&token=caf%C3%A9", "&token=%FF"])
+def test_a_key_that_is_not_ascii_is_a_401_on_both_doors(
+    door: httpx.Client, bridge_handler: Handler, headers: tuple[tuple[str, str], ...], token: str
+) -> None:
+    request = HostileRequest(
+        "GET", f"/sortedset/{CACHE}/length", "key=board" + token, () if token else headers, b""
+    )
+    door_said = door_answer(door, request)
+    assert door_said == bridge_answer(bridge_handler, request)
+    assert door_said == (401, {"error": "unauthenticated", "message": "Invalid API key"})

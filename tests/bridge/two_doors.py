@@ -211,6 +211,7 @@ def hostile_requests(api_key: str, cache_name: str) -> st.SearchStrategy[Hostile
             (),
             (("authorization", ""),),
             (("authorization", "not-the-key"),),
+            (("authorization", "caf\u00e9"),),
         )
     )
     content_type = st.sampled_from(
@@ -224,9 +225,8 @@ def hostile_requests(api_key: str, cache_name: str) -> st.SearchStrategy[Hostile
 def door_answer(client: httpx.Client, request: HostileRequest) -> Answer:
     """The local door's answer, over HTTP (`client` has the door's base URL)."""
     url = request.path + (f"?{request.query}" if request.query else "")
-    response = client.request(
-        request.method, url, headers=dict(request.headers), content=request.body or None
-    )
+    headers = {name: value.encode() for name, value in request.headers}  # UTF-8 on the wire
+    response = client.request(request.method, url, headers=headers, content=request.body or None)
     if not response.content:
         return response.status_code, None
     if response.headers.get("content-type", "").startswith("application/json"):

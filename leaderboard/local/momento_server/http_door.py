@@ -218,11 +218,12 @@ class _Endpoint:
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         raise NotImplementedError
 
-    def _key(self, request: web.Request, params: MultiMapping[str]) -> str | None:
-        """The request's key (the contract's rule, as the bridge reads it); None: no key."""
+    def _key(self, request: web.Request, params: MultiMapping[str]) -> str | web.Response | None:
+        """The request's key (the contract's rule, as the bridge reads it), None for no key, or
+        the answer refusing it."""
         key = api_key(request.headers, params)
         if isinstance(key, RequestError):
-            raise BadRequestError(key.message)
+            return error_response(key.status, key.message, self.style)
         return key
 
     def _refused(self, key: str | None) -> web.Response | None:
@@ -266,7 +267,10 @@ class _RouteEndpoint(_Endpoint):
         self.params = frozenset(params) | {AUTH_PARAMETER}
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
-        refused = self._refused(self._key(request, request.query))
+        key = self._key(request, request.query)
+        if isinstance(key, web.Response):
+            return key
+        refused = self._refused(key)
         if refused is not None:
             return refused
         if self.operation is not None:
@@ -292,6 +296,8 @@ class _SortedSetEndpoint(_Endpoint):
             return _request_error(route)
         params = query_params(raw_query)
         key = self._key(request, params)
+        if isinstance(key, web.Response):
+            return key
         if key is None and (refused := self._refused(key)) is not None:
             return refused
         parsed = parse_sorted_set_request(route, params, await self._body(request))
