@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Collection
 from concurrent.futures import Future
 from typing import Any, Final, Literal
@@ -195,7 +196,7 @@ class _Routes:
         return web.json_response({"status": "ok"})
 
 
-class _Endpoint:
+class _Endpoint(ABC):
     """What every route does around its own work: the key check, fault injection, and the
     rendering of a 400 (`BadRequestError`) or of an unexpected exception (a logged 500)."""
 
@@ -215,8 +216,8 @@ class _Endpoint:
                 {"error": "internal", "message": "Internal server error"}, status=500
             )
 
-    async def _answer(self, request: web.Request) -> web.StreamResponse:
-        raise NotImplementedError
+    @abstractmethod
+    async def _answer(self, request: web.Request) -> web.StreamResponse: ...
 
     def _key(self, request: web.Request, params: MultiMapping[str]) -> str | web.Response | None:
         """The request's key (the contract's rule, as the bridge reads it), None for no key, or
