@@ -106,7 +106,9 @@ def test_bad_input_is_one_400_naming_the_field_on_both_doors(
     assert error["message"].startswith(message), error["message"]
 
 
-@pytest.mark.parametrize("cache", ["ca%00che", "caf%C3%A9", "%C2%B2", "a%2Fb", "x" * 256])
+@pytest.mark.parametrize(
+    "cache", ["ca%00che", "caf%C3%A9", "%C2%B2", "a%2Fb", "a%0Ab", "%ED%B3%BF", "x" * 256]
+)
 def test_a_cache_name_momento_refuses_is_a_400_naming_it_on_both_doors(
     door: httpx.Client, bridge_handler: Handler, cache: str
 ) -> None:

@@ -368,7 +368,8 @@ def build_app(store: Store, faults: FaultInjector, auth: ApiKeys) -> web.Applica
     # One endpoint for every sorted-set path: the contract's parser matches the route itself,
     # so the door answers unknown routes and methods there exactly as the bridge does.
     sorted_sets = _SortedSetEndpoint(store, auth=auth, faults=faults)
-    app.router.add_route("*", ROUTE_PREFIX + "{tail:.*}", sorted_sets.handle)
+    # `[\s\S]`, not `.`: a decoded path may hold a newline (`%0A`), which `.` does not match.
+    app.router.add_route("*", ROUTE_PREFIX + "{tail:[\\s\\S]*}", sorted_sets.handle)
     add("GET", "/_admin/faults", routes.faults_list, None, "json")
     add("POST", "/_admin/faults", routes.faults_add, None, "json")
     add("DELETE", "/_admin/faults", routes.faults_clear, None, "json")
