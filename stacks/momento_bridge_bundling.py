@@ -46,11 +46,11 @@ BUNDLED_SOURCES: Final = (
     "functions/momento_bridge/momento_errors.py",
     "functions/momento_bridge/operations.py",
     "functions/momento_bridge/sdk_gaps.py",
-    "functions/momento_bridge/sorted_set_requests.py",
     "leaderboard/momento_contract/__init__.py",
     "leaderboard/momento_contract/arguments.py",
     "leaderboard/momento_contract/bridge_settings.py",
     "leaderboard/momento_contract/http_params.py",
+    "leaderboard/momento_contract/sorted_set_requests.py",
 )
 
 PLATFORMS: Final = {

@@ -37,7 +37,7 @@ from functions.momento_bridge.clients import (
     KeyVerdict,
 )
 from functions.momento_bridge.operations import execute
-from functions.momento_bridge.sorted_set_requests import (
+from leaderboard.momento_contract.sorted_set_requests import (
     RequestError,
     api_key,
     match_route,

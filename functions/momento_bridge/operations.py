@@ -29,13 +29,13 @@ from functions.momento_bridge.answers import (
     SORTED_SET_NOT_FOUND,
     HttpAnswer,
     elements_answer,
-    error_answer,
     length_answer,
     rank_answer,
     score_answer,
 )
 from functions.momento_bridge.momento_errors import error_of
-from functions.momento_bridge.sorted_set_requests import (
+from leaderboard.momento_contract.arguments import CollectionTtl, Order
+from leaderboard.momento_contract.sorted_set_requests import (
     FetchByRank,
     FetchByScore,
     GetLength,
@@ -47,16 +47,11 @@ from functions.momento_bridge.sorted_set_requests import (
     RemoveElements,
     SortedSetRequest,
 )
-from leaderboard.momento_contract.arguments import CollectionTtl, Order
 
 
 def execute(client: CacheClient, request: SortedSetRequest) -> HttpAnswer:
     """Answer `request` (already validated) with `client`."""
-    try:
-        key = request.key.decode("utf-8")
-    except UnicodeDecodeError:
-        # The SDK names sorted sets with text; the local door also takes binary names.
-        return error_answer(400, "invalid_argument", "key_base64: must be UTF-8 text here")
+    key = request.key.decode("utf-8")  # the contract refuses keys that are not UTF-8 text
     match request:
         case PutElements():
             return _put(client, key, request)

@@ -23,8 +23,8 @@ from momento.responses import CacheSortedSetFetch, CacheSortedSetFetchResponse
 from momento_wire_types import cacheclient_pb2 as cache_pb
 from momento_wire_types import common_pb2 as common_pb
 
-from functions.momento_bridge.sorted_set_requests import FetchByScore, GetLength
 from leaderboard.momento_contract.arguments import Order, ScoreBound
+from leaderboard.momento_contract.sorted_set_requests import FetchByScore, GetLength
 
 _Fetch = cache_pb._SortedSetFetchRequest
 

@@ -9,6 +9,7 @@ None; none raises. Field names are the HTTP routes' parameter names (`key`, `val
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -19,6 +20,16 @@ MAX_KEY_BYTES: Final = 4096  # item keys (scalar and sorted-set names)
 MAX_ELEMENT_VALUE_BYTES: Final = 4096  # one sorted-set value
 MAX_ITEM_VALUE_BYTES: Final = 5 * 1024 * 1024  # one scalar value, Momento's item limit
 MAX_TTL_SECONDS: Final = 365 * 24 * 3600  # keeps deadlines finite and monotonic-safe
+# Momento's wire types (momento-wire-types, `_SortedSetFetchRequest`): ranks and `count` are
+# sint32, `offset` is uint32. Beyond these the SDK cannot encode the call.
+MIN_RANK: Final = -(2**31)
+MAX_RANK: Final = 2**31 - 1
+MAX_OFFSET: Final = 2**32 - 1
+MAX_COUNT: Final = 2**31 - 1
+# Momento's cache names (its CloudFormation resource `Momento::SimpleCache::Cache`): letters,
+# digits, `-`, `_` and `.`. The name travels in a gRPC metadata header, which holds printable
+# ASCII only: a NUL or a non-ASCII name cannot even be sent.
+_CACHE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 class Order(Enum):
@@ -69,6 +80,14 @@ def check_name(name: str, field_name: str) -> InvalidArgument | None:
     return None
 
 
+def check_cache_name(name: str, field_name: str) -> InvalidArgument | None:
+    if problem := check_name(name, field_name):
+        return problem
+    if not _CACHE_NAME.fullmatch(name):
+        return InvalidArgument(field_name, "may hold only ASCII letters, digits, '-', '_' and '.'")
+    return None
+
+
 def check_bytes(data: bytes, field_name: str, limit: int) -> InvalidArgument | None:
     if not data:
         return InvalidArgument(field_name, "must not be empty")
@@ -108,8 +127,8 @@ def check_ttl(ttl_seconds: float | None) -> InvalidArgument | None:
 def check_ranks(start: int | None, end: int | None) -> InvalidArgument | None:
     """Momento's SDK rules: same-sign ranks must be ordered start < end."""
     for name, rank in (("start_rank", start), ("end_rank", end)):
-        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int)):
-            return InvalidArgument(name, "must be an integer")
+        if rank is not None and (problem := check_integer(rank, name, MIN_RANK, MAX_RANK)):
+            return problem
     if start is None or end is None:
         return None
     if start >= 0 and end >= 0 and start > end:
@@ -163,9 +182,16 @@ def check_values(values: Sequence[bytes]) -> InvalidArgument | None:
     return None
 
 
-def check_window(offset: int, count: int | None) -> InvalidArgument | None:
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        return InvalidArgument("offset", "must be an integer >= 0")
-    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count <= 0):
-        return InvalidArgument("count", "must be an integer > 0")
+def check_integer(value: int, field_name: str, low: int, high: int) -> InvalidArgument | None:
+    """An int (not a bool) within [low, high]: the range of the wire type it travels in."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return InvalidArgument(field_name, "must be an integer")
+    if not low <= value <= high:
+        return InvalidArgument(field_name, f"must be an integer from {low} to {high}")
     return None
+
+
+def check_window(offset: int, count: int | None) -> InvalidArgument | None:
+    return check_integer(offset, "offset", 0, MAX_OFFSET) or (
+        None if count is None else check_integer(count, "count", 1, MAX_COUNT)
+    )

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import math
+import operator
+import re
 from collections.abc import Collection
 from typing import Any, Final
 
@@ -26,6 +29,22 @@ from leaderboard.momento_contract.arguments import (
 MAX_SORTED_SET_BODY_BYTES: Final = 1024 * 1024
 MAX_ELEMENTS_PER_PUT: Final = 10_000
 MAX_VALUES_PER_REQUEST: Final = 1_000
+# The deepest JSON a request may hold: elements are three levels deep, fault rules one.
+MAX_JSON_DEPTH: Final = 32
+# A JSON string, escapes included. The closing quote is optional so that a match never fails
+# once started: an unterminated string costs one pass, not one per quote after it.
+_JSON_STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_NOT_BRACKETS: Final = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_STEPS: Final = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")  # minus 1: +1 / -1
+
+# ASCII only (`re.ASCII`, and `[0-9]` rather than `\d`): Python's int() and float() also take
+# other scripts' digits, superscripts fail inside them, and `_` separators pass.
+_INTEGER: Final = re.compile(r"-?[0-9]+", re.ASCII)
+# Unambiguous (the fraction's digits only after its '.'), so a failed match never backtracks.
+_NUMBER: Final = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", re.ASCII)
+_NOT_FINITE: Final = re.compile(r"[-+]?(inf|infinity|nan)", re.ASCII | re.IGNORECASE)
+# Digits enough for any int64: a longer integer is out of every range without converting it.
+_MAX_INTEGER_DIGITS: Final = 19
 
 
 class BadRequestError(Exception):
@@ -73,8 +92,8 @@ class Query:
         raw = self.one("ttl_seconds")
         if raw is None:
             raise BadRequestError("ttl_seconds: is required")
-        ttl = _integer(raw, "ttl_seconds", "must be a positive integer")
-        if not 0 < ttl <= MAX_TTL_SECONDS:
+        ttl = _integer(raw)
+        if ttl is None or not 0 < ttl <= MAX_TTL_SECONDS:
             raise BadRequestError(f"ttl_seconds: must be a positive integer <= {MAX_TTL_SECONDS}")
         return ttl
 
@@ -98,18 +117,26 @@ class Query:
             raise BadRequestError("order: must be ASC or DESC")
         return Order(raw)
 
-    def integer(self, name: str) -> int | None:
-        raw = self.one(name)
-        return None if raw is None else _integer(raw, name, "must be an integer")
-
-    def number(self, name: str) -> float | None:
+    def integer(self, name: str, low: int, high: int) -> int | None:
+        """An integer within [low, high] (the range of its wire type), or None if absent."""
         raw = self.one(name)
         if raw is None:
             return None
-        try:
-            number = float(raw)
-        except ValueError:
-            raise BadRequestError(f"{name}: must be a number") from None
+        integer = _integer(raw)
+        if integer is None or not low <= integer <= high:
+            raise BadRequestError(f"{name}: must be an integer from {low} to {high}")
+        return integer
+
+    def number(self, name: str) -> float | None:
+        """A finite float64 in ASCII decimal notation, or None if absent."""
+        raw = self.one(name)
+        if raw is None:
+            return None
+        if _NOT_FINITE.fullmatch(raw):
+            raise BadRequestError(f"{name}: must be a finite number")
+        if not _NUMBER.fullmatch(raw):
+            raise BadRequestError(f"{name}: must be a number")
+        number = float(raw)
         if not math.isfinite(number):
             raise BadRequestError(f"{name}: must be a finite number")
         return number
@@ -137,17 +164,21 @@ class Query:
         return None
 
 
-def _integer(raw: str, name: str, problem: str) -> int:
-    text = raw.strip()
-    if not text or not text.lstrip("-").isdigit() or len(text) > 20:
-        raise BadRequestError(f"{name}: {problem}")
-    return int(text)
+def _integer(raw: str) -> int | None:
+    """ASCII digits with an optional single leading '-'; None for any other text, and for one
+    too long for any range the routes take (so it is never converted)."""
+    if not _INTEGER.fullmatch(raw) or len(raw.lstrip("-")) > _MAX_INTEGER_DIGITS:
+        return None
+    return int(raw)
 
 
 def _utf8(raw: str, name: str) -> bytes:
     if not raw:
         raise BadRequestError(f"{name}: must not be empty")
-    return raw.encode()
+    try:
+        return raw.encode()
+    except UnicodeEncodeError:  # a lone surrogate, from a JSON escape such as "\ud800"
+        raise BadRequestError(f"{name}: must be valid Unicode text") from None
 
 
 def _base64(raw: str, name: str) -> bytes:
@@ -165,13 +196,23 @@ def _reject_constant(constant: str) -> float:
 
 
 def parse_json(body: bytes) -> Any:
-    """Strict JSON: no NaN/Infinity literals, UTF-8 only."""
+    """Strict JSON: no NaN/Infinity literals, UTF-8 only, at most `MAX_JSON_DEPTH` deep."""
+    if _depth(body) > MAX_JSON_DEPTH:  # before parsing: the parser recurses once per level
+        raise BadRequestError(f"body: nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         return json.loads(body, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as error:
         if isinstance(error, BadRequestError):
             raise
         raise BadRequestError("body: not valid JSON") from None
+
+
+def _depth(body: bytes) -> int:
+    """The deepest nesting of brackets outside strings: at least what the parser would meet.
+    Linear in the body: strings go in one pass, then a running sum over the brackets left."""
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    steps = map(operator.sub, brackets.translate(_BRACKET_STEPS), itertools.repeat(1))
+    return max(itertools.accumulate(steps), default=0)
 
 
 def parse_elements(body: bytes) -> list[tuple[bytes, float]]:

@@ -437,7 +437,7 @@ async def test_bad_ranges_are_invalid_arguments(client: AnyClient, cache: str) -
     assert message.startswith("by_score.min_score:")
     code, message = error_of(await client.sorted_set_fetch_by_score(cache, "board", count=0))
     assert code is MomentoErrorCode.INVALID_ARGUMENT_ERROR
-    assert message == "by_score.count: must be an integer > 0"
+    assert message == "by_score.count: must be an integer from 1 to 2147483647"
 
 
 # -- sorted sets over the raw wire (calls this SDK version does not expose) ----------------

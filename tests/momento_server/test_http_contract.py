@@ -277,8 +277,8 @@ def test_by_score(
         ({"min_score": "abc"}, "min_score: must be a number"),
         ({"max_score": "inf"}, "max_score: must be a finite number"),
         ({"min_score": "5", "max_score": "1"}, "min_score: must be less than or equal"),
-        ({"offset": "-1"}, "offset: must be an integer >= 0"),
-        ({"count": "0"}, "count: must be an integer > 0"),
+        ({"offset": "-1"}, "offset: must be an integer from 0 to 4294967295"),
+        ({"count": "0"}, "count: must be an integer from 1 to 2147483647"),
         ({"min_score_exclusive": "true"}, "min_score_exclusive: needs min_score"),
     ],
 )

@@ -263,6 +263,18 @@ def test_admin_lists_and_removes_rules(http: httpx.Client) -> None:
     assert http.get("/_admin/faults").json() == {"rules": []}
 
 
+@pytest.mark.parametrize("rule_id", ["%C2%B2", "%D9%A1", "-1", "99999999999999999999999"])
+def test_admin_answers_404_for_a_rule_id_that_is_not_one(http: httpx.Client, rule_id: str) -> None:
+    response = http.delete(f"/_admin/faults/{rule_id}")
+    assert (response.status_code, response.json()["message"]) == (404, "Fault Rule Not Found")
+
+
+def test_admin_refuses_a_deeply_nested_rule_with_a_400(http: httpx.Client) -> None:
+    response = http.post("/_admin/faults", content=b"[" * 4000)
+    assert response.status_code == 400
+    assert response.json()["message"] == "body: nested more than 32 levels deep"
+
+
 @pytest.mark.parametrize(
     ("rule", "message"),
     [

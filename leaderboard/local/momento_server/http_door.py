@@ -5,10 +5,12 @@ loop in a background thread, so it starts and stops from plain synchronous code 
 next to the gRPC door. Store calls are microseconds and lock-protected, so handlers call the
 store directly instead of hopping to a thread pool.
 
-Every request goes through one wrapper: authenticate, consult fault injection, parse, call
-the store, render. Official routes answer errors as plain text (as Momento does); sorted-set
-and admin routes answer `{"error": code, "message": text}` JSON. An unexpected exception is
-logged and answered 500 with a JSON body; it never escapes as aiohttp's HTML page.
+Official and admin routes: authenticate, consult fault injection, parse, call the store,
+render. Sorted-set routes are read by the contract's parser, the bridge's, in the bridge's
+order (see `_SortedSetEndpoint`), so both answer every request alike. Official routes answer
+errors as plain text (as Momento does); sorted-set and admin routes answer
+`{"error": code, "message": text}` JSON. An unexpected exception is logged and answered 500
+with a JSON body; it never escapes as aiohttp's HTML page.
 """
 
 from __future__ import annotations
@@ -16,25 +18,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Collection
 from concurrent.futures import Future
 from typing import Any, Final, Literal
 
 from aiohttp import web
+from multidict import MultiMapping
 
 from leaderboard.local.momento_server.auth import ApiKeys
 from leaderboard.local.momento_server.faults import FaultInjector, FaultRule, FaultRuleError
+from leaderboard.local.momento_server.http_sorted_sets import OPERATIONS, execute
 from leaderboard.local.momento_server.store import (
     CacheNotFound,
-    Elements,
     Hit,
-    Length,
     Miss,
     NotStored,
     Ok,
-    Rank,
-    Score,
-    Scores,
     Store,
     WrongType,
 )
@@ -44,10 +44,16 @@ from leaderboard.momento_contract.http_params import (
     MAX_SORTED_SET_BODY_BYTES,
     BadRequestError,
     Query,
-    element_json,
-    parse_elements,
     parse_json,
-    value_json,
+)
+from leaderboard.momento_contract.sorted_set_requests import (
+    AUTH_PARAMETER,
+    ROUTE_PREFIX,
+    RequestError,
+    api_key,
+    match_route,
+    parse_sorted_set_request,
+    query_params,
 )
 
 logger = logging.getLogger(__name__)
@@ -74,9 +80,6 @@ _FAULT_TEXT: Final = {
     503: "Service unavailable",
 }
 _KEY: Final = ("key", "key_base64")
-_VALUE: Final = ("value", "value_base64")
-_MIN: Final = ("min_score", "min_score_exclusive")
-_MAX: Final = ("max_score", "max_score_exclusive")
 
 
 def error_response(status: int, message: str, style: Style) -> web.Response:
@@ -88,24 +91,20 @@ def error_response(status: int, message: str, style: Style) -> web.Response:
     )
 
 
-def _failure(
-    result: CacheNotFound | Miss | WrongType | InvalidArgument, style: Style
-) -> web.Response:
-    if isinstance(result, CacheNotFound | Miss):
-        return error_response(404, result.message, style)
-    if isinstance(result, WrongType) and style == "json":
-        return web.json_response({"error": "wrong_type", "message": result.message}, status=400)
-    return error_response(400, result.message, style)
+def _failure(result: CacheNotFound | Miss | WrongType | InvalidArgument) -> web.Response:
+    """An official route's failure, as Momento answers it: plain text."""
+    status = 404 if isinstance(result, CacheNotFound | Miss) else 400
+    return error_response(status, result.message, "text")
 
 
 def _done(
-    result: Ok | NotStored | CacheNotFound | WrongType | InvalidArgument, style: Style
+    result: Ok | NotStored | CacheNotFound | WrongType | InvalidArgument,
 ) -> web.Response:
     """204 for a write or delete that succeeded, else its failure. (The door's writes are
     unconditional, so `NotStored` cannot happen; it is accepted only to keep the types whole.)"""
     if isinstance(result, Ok | NotStored):
         return web.Response(status=204)
-    return _failure(result, style)
+    return _failure(result)
 
 
 async def _read_body(request: web.Request, limit: int) -> bytes:
@@ -139,17 +138,17 @@ class _Routes:
         result = self.store.get(request.match_info["cache"], query.key())
         if isinstance(result, Hit):
             return web.Response(body=result.value, content_type="application/octet-stream")
-        return _failure(result, "text")
+        return _failure(result)
 
     async def cache_put(self, request: web.Request, query: Query) -> web.StreamResponse:
         key, ttl = query.key(), query.ttl_seconds()
         body = await _read_body(request, MAX_ITEM_VALUE_BYTES)
         result = self.store.set(request.match_info["cache"], key, body, ttl)
-        return _done(result, "text")
+        return _done(result)
 
     async def cache_delete(self, request: web.Request, query: Query) -> web.StreamResponse:
         result = self.store.delete(request.match_info["cache"], query.key())
-        return _done(result, "text")
+        return _done(result)
 
     async def topic_publish(self, request: web.Request, query: Query) -> web.StreamResponse:
         body = await _read_body(request, MAX_ITEM_VALUE_BYTES)
@@ -167,89 +166,6 @@ class _Routes:
             return web.Response(status=204)
         status = 404 if isinstance(result, TopicCacheNotFound) else 400
         return error_response(status, result.message, "text")
-
-    # -- sorted-set routes ----------------------------------------------------------------
-
-    async def put(self, request: web.Request, query: Query) -> web.StreamResponse:
-        key, ttl = query.key(), query.collection_ttl()
-        elements = parse_elements(await _read_body(request, MAX_SORTED_SET_BODY_BYTES))
-        result = self.store.sorted_set_put(request.match_info["cache"], key, elements, ttl)
-        return _done(result, "json")
-
-    async def remove(self, request: web.Request, query: Query) -> web.StreamResponse:
-        key, values = query.key(), query.values()
-        result = self.store.sorted_set_remove(request.match_info["cache"], key, values)
-        return _done(result, "json")
-
-    async def increment(self, request: web.Request, query: Query) -> web.StreamResponse:
-        key, value, ttl = query.key(), query.value(), query.collection_ttl()
-        amount = query.number("amount")
-        if amount is None:
-            raise BadRequestError("amount: is required")
-        result = self.store.sorted_set_increment(
-            request.match_info["cache"], key, value, amount, ttl
-        )
-        if isinstance(result, Score):
-            return web.json_response(element_json(result.value, result.score))
-        return _failure(result, "json")
-
-    async def by_rank(self, request: web.Request, query: Query) -> web.StreamResponse:
-        result = self.store.sorted_set_fetch_by_rank(
-            request.match_info["cache"],
-            query.key(),
-            query.integer("start_rank"),
-            query.integer("end_rank"),
-            query.order(),
-        )
-        return _elements(result)
-
-    async def by_score(self, request: web.Request, query: Query) -> web.StreamResponse:
-        offset = query.integer("offset")
-        result = self.store.sorted_set_fetch_by_score(
-            request.match_info["cache"],
-            query.key(),
-            min_score=query.score_bound("min_score"),
-            max_score=query.score_bound("max_score"),
-            order=query.order(),
-            offset=0 if offset is None else offset,
-            count=query.integer("count"),
-        )
-        return _elements(result)
-
-    async def rank(self, request: web.Request, query: Query) -> web.StreamResponse:
-        result = self.store.sorted_set_get_rank(
-            request.match_info["cache"], query.key(), query.value(), query.order()
-        )
-        if isinstance(result, Rank):
-            return web.json_response({**value_json(result.value), "rank": result.rank})
-        return _failure(result, "json")
-
-    async def score(self, request: web.Request, query: Query) -> web.StreamResponse:
-        result = self.store.sorted_set_get_score(
-            request.match_info["cache"], query.key(), query.value()
-        )
-        if isinstance(result, Score):
-            return web.json_response(element_json(result.value, result.score))
-        return _failure(result, "json")
-
-    async def scores(self, request: web.Request, query: Query) -> web.StreamResponse:
-        result = self.store.sorted_set_get_scores(
-            request.match_info["cache"], query.key(), query.values()
-        )
-        if isinstance(result, Scores):
-            return web.json_response({"elements": [element_json(v, s) for v, s in result.elements]})
-        return _failure(result, "json")
-
-    async def length(self, request: web.Request, query: Query) -> web.StreamResponse:
-        cache, key = request.match_info["cache"], query.key()
-        low, high = query.score_bound("min_score"), query.score_bound("max_score")
-        if low is None and high is None:
-            result = self.store.sorted_set_length(cache, key)
-        else:
-            result = self.store.sorted_set_length_by_score(cache, key, low, high)
-        if isinstance(result, Length):
-            return web.json_response({"length": result.length})
-        return _failure(result, "json")
 
     # -- admin ----------------------------------------------------------------------------
 
@@ -271,7 +187,8 @@ class _Routes:
 
     async def faults_remove(self, request: web.Request, query: Query) -> web.StreamResponse:
         raw = request.match_info["rule_id"]
-        if not raw.isdigit() or not self.faults.remove(int(raw)):
+        # ASCII only: str.isdigit() also passes '²', which int() refuses.
+        if not (raw.isascii() and raw.isdigit()) or not self.faults.remove(int(raw)):
             return error_response(404, "Fault Rule Not Found", "json")
         return web.Response(status=204)
 
@@ -279,44 +196,18 @@ class _Routes:
         return web.json_response({"status": "ok"})
 
 
-def _elements(
-    result: Elements | Miss | CacheNotFound | WrongType | InvalidArgument,
-) -> web.Response:
-    if isinstance(result, Elements):
-        return web.json_response({"elements": [element_json(v, s) for v, s in result.elements]})
-    return _failure(result, "json")
+class _Endpoint(ABC):
+    """What every route does around its own work: the key check, fault injection, and the
+    rendering of a 400 (`BadRequestError`) or of an unexpected exception (a logged 500)."""
 
-
-class _Endpoint:
-    """One route's wrapper: auth, faults, parameter check, error rendering."""
-
-    def __init__(
-        self,
-        handler: Handler,
-        *,
-        operation: str | None,
-        style: Style,
-        params: Collection[str],
-        auth: ApiKeys,
-        faults: FaultInjector,
-    ) -> None:
-        self.handler = handler
-        self.operation = operation
+    def __init__(self, *, style: Style, auth: ApiKeys, faults: FaultInjector) -> None:
         self.style = style
-        self.params = frozenset(params) | {"token"}
         self.auth = auth
         self.faults = faults
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
-            refused = self._authenticate(request)
-            if refused is not None:
-                return refused
-            if self.operation is not None:
-                disturbed = await self._inject_fault(request, self.operation)
-                if disturbed is not None:
-                    return disturbed
-            return await self.handler(request, Query(request.query, self.params))
+            return await self._answer(request)
         except BadRequestError as error:
             return error_response(400, str(error), self.style)
         except Exception:
@@ -325,19 +216,21 @@ class _Endpoint:
                 {"error": "internal", "message": "Internal server error"}, status=500
             )
 
-    def _authenticate(self, request: web.Request) -> web.Response | None:
-        header = request.headers.get("Authorization")
-        in_query = request.query.getall("token", [])
-        if header is not None and in_query:
-            raise BadRequestError(
-                "token: give the Authorization header or the token parameter, not both"
-            )
-        if len(in_query) > 1:
-            raise BadRequestError("token: given more than once")
-        token = header if header is not None else (in_query[0] if in_query else None)
-        if self.auth.accepts(token):
+    @abstractmethod
+    async def _answer(self, request: web.Request) -> web.StreamResponse: ...
+
+    def _key(self, request: web.Request, params: MultiMapping[str]) -> str | web.Response | None:
+        """The request's key (the contract's rule, as the bridge reads it), None for no key, or
+        the answer refusing it."""
+        key = api_key(request.headers, params)
+        if isinstance(key, RequestError):
+            return error_response(key.status, key.message, self.style)
+        return key
+
+    def _refused(self, key: str | None) -> web.Response | None:
+        if self.auth.accepts(key):
             return None
-        return error_response(401, "Invalid API key" if token else "Missing API key", self.style)
+        return error_response(401, "Invalid API key" if key else "Missing API key", self.style)
 
     async def _inject_fault(
         self, request: web.Request, operation: str
@@ -354,6 +247,85 @@ class _Endpoint:
         if fault.status is not None:
             return error_response(fault.status, _FAULT_TEXT[fault.status], self.style)
         return None
+
+
+class _RouteEndpoint(_Endpoint):
+    """An official or admin route: key, fault, then the handler reads its checked query."""
+
+    def __init__(
+        self,
+        handler: Handler,
+        *,
+        operation: str | None,
+        style: Style,
+        params: Collection[str],
+        auth: ApiKeys,
+        faults: FaultInjector,
+    ) -> None:
+        super().__init__(style=style, auth=auth, faults=faults)
+        self.handler = handler
+        self.operation = operation
+        self.params = frozenset(params) | {AUTH_PARAMETER}
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        key = self._key(request, request.query)
+        if isinstance(key, web.Response):
+            return key
+        refused = self._refused(key)
+        if refused is not None:
+            return refused
+        if self.operation is not None:
+            disturbed = await self._inject_fault(request, self.operation)
+            if disturbed is not None:
+                return disturbed
+        return await self.handler(request, Query(request.query, self.params))
+
+
+class _SortedSetEndpoint(_Endpoint):
+    """Every sorted-set route, read with the contract's parser in the bridge's order: route
+    (404/405), key given (401), request (400), key valid (401: the bridge learns it only from
+    Momento's answer), fault, then the store."""
+
+    def __init__(self, store: Store, *, auth: ApiKeys, faults: FaultInjector) -> None:
+        super().__init__(style="json", auth=auth, faults=faults)
+        self.store = store
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        path, _, raw_query = request.raw_path.partition("?")
+        route = match_route(request.method, path)
+        if isinstance(route, RequestError):
+            return _request_error(route)
+        params = query_params(raw_query)
+        key = self._key(request, params)
+        if isinstance(key, web.Response):
+            return key
+        if key is None and (refused := self._refused(key)) is not None:
+            return refused
+        parsed = parse_sorted_set_request(route, params, await self._body(request))
+        if isinstance(parsed, RequestError):
+            return _request_error(parsed)
+        if (refused := self._refused(key)) is not None:
+            return refused
+        disturbed = await self._inject_fault(request, OPERATIONS[type(parsed)])
+        if disturbed is not None:
+            return disturbed
+        return execute(self.store, parsed)
+
+    @staticmethod
+    async def _body(request: web.Request) -> bytes:
+        """A PUT's body, read whole (the parser checks its size where the bridge does); other
+        methods' bodies are ignored, as by the bridge."""
+        if request.method != "PUT":
+            return b""
+        if (request.content_length or 0) > MAX_ITEM_VALUE_BYTES:
+            raise BadRequestError(f"body: must be at most {MAX_SORTED_SET_BODY_BYTES} bytes")
+        return await _read_body(request, MAX_ITEM_VALUE_BYTES)
+
+
+def _request_error(problem: RequestError) -> web.Response:
+    return web.json_response(
+        {"error": problem.error, "message": problem.message}, status=problem.status
+    )
 
 
 @web.middleware
@@ -384,34 +356,20 @@ def build_app(store: Store, faults: FaultInjector, auth: ApiKeys) -> web.Applica
     def add(
         method: str, path: str, handler: Handler, operation: str | None, style: Style, *params: str
     ) -> None:
-        endpoint = _Endpoint(
+        endpoint = _RouteEndpoint(
             handler, operation=operation, style=style, params=params, auth=auth, faults=faults
         )
         app.router.add_route(method, path, endpoint.handle)
 
-    ss = "/sortedset/{cache}"
     add("GET", "/cache/{cache}", routes.cache_get, "cache.get", "text", *_KEY)
     add("PUT", "/cache/{cache}", routes.cache_put, "cache.set", "text", *_KEY, "ttl_seconds")
     add("DELETE", "/cache/{cache}", routes.cache_delete, "cache.delete", "text", *_KEY)
     add("POST", "/topics/{cache}/{topic}", routes.topic_publish, "topics.publish", "text")
-    add("PUT", ss, routes.put, "sortedset.put", "json", *_KEY, "ttl_seconds", "refresh_ttl")
-    add("DELETE", ss, routes.remove, "sortedset.remove", "json", *_KEY, *_VALUE)
-    add(
-        "POST", f"{ss}/increment", routes.increment, "sortedset.increment", "json",
-        *_KEY, *_VALUE, "amount", "ttl_seconds", "refresh_ttl",
-    )  # fmt: skip
-    add(
-        "GET", f"{ss}/by-rank", routes.by_rank, "sortedset.fetch_by_rank", "json",
-        *_KEY, "start_rank", "end_rank", "order",
-    )  # fmt: skip
-    add(
-        "GET", f"{ss}/by-score", routes.by_score, "sortedset.fetch_by_score", "json",
-        *_KEY, *_MIN, *_MAX, "order", "offset", "count",
-    )  # fmt: skip
-    add("GET", f"{ss}/rank", routes.rank, "sortedset.rank", "json", *_KEY, *_VALUE, "order")
-    add("GET", f"{ss}/score", routes.score, "sortedset.score", "json", *_KEY, *_VALUE)
-    add("GET", f"{ss}/scores", routes.scores, "sortedset.scores", "json", *_KEY, *_VALUE)
-    add("GET", f"{ss}/length", routes.length, "sortedset.length", "json", *_KEY, *_MIN, *_MAX)
+    # One endpoint for every sorted-set path: the contract's parser matches the route itself,
+    # so the door answers unknown routes and methods there exactly as the bridge does.
+    sorted_sets = _SortedSetEndpoint(store, auth=auth, faults=faults)
+    # `[\s\S]`, not `.`: a decoded path may hold a newline (`%0A`), which `.` does not match.
+    app.router.add_route("*", ROUTE_PREFIX + "{tail:[\\s\\S]*}", sorted_sets.handle)
     add("GET", "/_admin/faults", routes.faults_list, None, "json")
     add("POST", "/_admin/faults", routes.faults_add, None, "json")
     add("DELETE", "/_admin/faults", routes.faults_clear, None, "json")

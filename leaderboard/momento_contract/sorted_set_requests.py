@@ -1,11 +1,11 @@
 """Parse and validate requests to the sorted-set HTTP routes (docs/momento-http.md).
 
 The bridge must accept and refuse exactly what the local server's HTTP door does, with the
-same messages, whatever answers behind it (the local gRPC door or Momento). So it uses the
-pieces the door uses instead of a second copy, from `leaderboard.momento_contract`: field
-parsing (`http_params`) and the argument checks the door's store runs (`arguments`). Both run
-here, before any Momento call, so a refused request changes nothing. The asset bundles that
-package (see `stacks/momento_bridge_bundling.py`).
+same messages, whatever answers behind it (the local gRPC door or Momento). So both doors read
+every sorted-set request with this module, the one parser: route (404/405), key (`api_key`),
+then fields (`http_params`) and the argument checks the store runs (`arguments`), all before
+anything behind the door is called, so a refused request changes nothing. The bridge's asset
+bundles this package (see `stacks/momento_bridge_bundling.py`).
 
 Results are values, in the style of the Momento SDK: a request dataclass per route, or a
 `RequestError` with the HTTP status, the error code and a message naming the field.
@@ -13,6 +13,7 @@ Results are values, in the style of the Momento SDK: a request dataclass per rou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, TypeAlias
@@ -21,13 +22,18 @@ from urllib.parse import parse_qsl, unquote
 from multidict import MultiDict, MultiDictProxy, MultiMapping
 
 from leaderboard.momento_contract.arguments import (
+    MAX_COUNT,
     MAX_ELEMENT_VALUE_BYTES,
     MAX_KEY_BYTES,
+    MAX_OFFSET,
+    MAX_RANK,
+    MIN_RANK,
     CollectionTtl,
     InvalidArgument,
     Order,
     ScoreBound,
     check_bytes,
+    check_cache_name,
     check_elements,
     check_ranks,
     check_score,
@@ -40,6 +46,7 @@ from leaderboard.momento_contract.http_params import BadRequestError, Query, par
 
 ROUTE_PREFIX: Final = "/sortedset/"
 AUTH_PARAMETER: Final = "token"  # the key may come as a query parameter, as on Momento
+_API_KEY: Final = re.compile(r"[!-~]+")  # visible ASCII: what a header or gRPC metadata holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,17 +174,20 @@ def api_key(headers: Mapping[str, str], params: MultiMapping[str]) -> str | Requ
     """The Momento key from the `Authorization` header or the `token` parameter (both: 400).
 
     `headers` has lower-case names, as Lambda function URLs deliver them. None means no key
-    at all: the caller answers 401 without calling Momento.
+    at all: the caller answers 401 without calling Momento. A key that is not visible ASCII
+    is a 401 too: Momento issues none, and gRPC metadata cannot carry it.
     """
     header = headers.get("authorization")
     tokens = params.getall(AUTH_PARAMETER, [])
     if header is not None and tokens:
         return invalid_argument(
-            "token: give the key in the Authorization header or token, not both"
+            "token: give the Authorization header or the token parameter, not both"
         )
     if len(tokens) > 1:
         return invalid_argument("token: given more than once")
     key = header if header is not None else (tokens[0] if tokens else None)
+    if key and not _API_KEY.fullmatch(key):
+        return RequestError(401, "unauthenticated", "Invalid API key")
     return key or None
 
 
@@ -210,6 +220,8 @@ def parse_sorted_set_request(
     route: Route, params: MultiMapping[str], body: bytes
 ) -> SortedSetRequest | RequestError:
     """The typed, checked request, or the 400 naming the first bad field."""
+    if problem := check_cache_name(route.cache_name, "cacheName"):
+        return invalid_argument(problem.message)
     try:
         request = route.parse(
             route.cache_name, Query(params, route.allowed | {AUTH_PARAMETER}), body
@@ -253,15 +265,16 @@ def _increment(cache_name: str, query: Query, _body: bytes) -> IncrementScore:
 
 def _by_rank(cache_name: str, query: Query, _body: bytes) -> FetchByRank:
     key = query.key()
-    start, end = query.integer("start_rank"), query.integer("end_rank")
+    start = query.integer("start_rank", MIN_RANK, MAX_RANK)
+    end = query.integer("end_rank", MIN_RANK, MAX_RANK)
     return FetchByRank(cache_name, key, start, end, query.order())
 
 
 def _by_score(cache_name: str, query: Query, _body: bytes) -> FetchByScore:
-    offset = query.integer("offset")
+    offset = query.integer("offset", 0, MAX_OFFSET)
     key = query.key()
     low, high = query.score_bound("min_score"), query.score_bound("max_score")
-    order, count = query.order(), query.integer("count")
+    order, count = query.order(), query.integer("count", 1, MAX_COUNT)
     return FetchByScore(cache_name, key, low, high, order, 0 if offset is None else offset, count)
 
 
@@ -306,7 +319,7 @@ _ROUTES: Final[dict[tuple[str, str], tuple[frozenset[str], _Parser]]] = {
 
 
 def _argument_check(request: SortedSetRequest) -> InvalidArgument | None:
-    if key_problem := check_bytes(request.key, "key", MAX_KEY_BYTES):
+    if key_problem := check_bytes(request.key, "key", MAX_KEY_BYTES) or _text_key(request.key):
         return key_problem
     match request:
         case PutElements(elements=elements, ttl=ttl):
@@ -327,3 +340,12 @@ def _argument_check(request: SortedSetRequest) -> InvalidArgument | None:
             return check_bytes(value, "value", MAX_ELEMENT_VALUE_BYTES)
         case GetLength(min_score=low, max_score=high):
             return check_score_bounds(low, high)
+
+
+def _text_key(key: bytes) -> InvalidArgument | None:
+    """Momento's SDKs name sorted sets with text, so the bridge cannot send any other name."""
+    try:
+        key.decode("utf-8")
+    except UnicodeDecodeError:
+        return InvalidArgument("key_base64", "a sorted set's key must be UTF-8 text")
+    return None
