@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sys
 import uuid
 import warnings
@@ -22,8 +23,11 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 
 from functions.momento_bridge import handler as bridge
-from functions.momento_bridge.clients import LOCAL_ADDRESS_VARIABLE
+from functions.momento_bridge.caller_secret import CallerSecret
+from leaderboard.local.aws_client import local_client
 from leaderboard.local.momento_server.server import MomentoServer
+from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
+from leaderboard.momento_contract.bridge_settings import LOCAL_ADDRESS_VARIABLE
 from tests.bridge.two_doors import (
     HostileRequest,
     bridge_answer,
@@ -43,6 +47,14 @@ def main(count: int) -> int:
     ]
     door_server, bridge_server = (server.start() for server in servers)
     os.environ[LOCAL_ADDRESS_VARIABLE] = f"127.0.0.1:{bridge_server.grpc_port}"
+    # The requests come through the stage's connection: the caller secret, from local Secrets
+    # Manager as the bridge reads it on AWS.
+    aws = AwsEndpoint(port=0)
+    aws.start()
+    caller_secret = secrets.token_urlsafe(32)
+    secrets_client = local_client("secretsmanager", aws.url)
+    arn = secrets_client.create_secret(Name="door-fuzz-caller", SecretString=caller_secret)["ARN"]
+    bridge._caller_secret = CallerSecret.reading(arn, secrets_client)
     sent = 0
     door_5xx: Counter[int] = Counter()
     bridge_5xx: Counter[int] = Counter()
@@ -65,7 +77,7 @@ def main(count: int) -> int:
                 sent += 1
                 door_said, bridge_said = (
                     door_answer(door, request),
-                    bridge_answer(bridge.handler, request),
+                    bridge_answer(bridge.handler, request, caller_secret),
                 )
                 if door_said[0] >= 500:
                     door_5xx[door_said[0]] += 1
@@ -84,6 +96,7 @@ def main(count: int) -> int:
         bridge.client_pool().close()
         for server in servers:
             server.stop()
+        aws.stop()
     print(f"requests: {sent}")
     print(f"door 5xx: {sum(door_5xx.values())} {dict(door_5xx)}")
     print(f"bridge 5xx: {sum(bridge_5xx.values())} {dict(bridge_5xx)}")

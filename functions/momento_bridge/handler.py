@@ -37,6 +37,7 @@ from functions.momento_bridge.clients import (
     KeyVerdict,
 )
 from functions.momento_bridge.operations import execute
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 from leaderboard.momento_contract.sorted_set_requests import (
     RequestError,
     api_key,
@@ -44,7 +45,6 @@ from leaderboard.momento_contract.sorted_set_requests import (
     parse_sorted_set_request,
     query_params,
 )
-from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 
 SERVICE: Final = "momento-bridge"
 POOL_SIZE_VARIABLE: Final = "BRIDGE_CLIENT_POOL_SIZE"

@@ -17,9 +17,10 @@ import pytest
 
 from functions.momento_bridge import handler as bridge
 from functions.momento_bridge.caller_secret import CallerSecret
-from functions.momento_bridge.clients import LOCAL_ADDRESS_VARIABLE, ClientPool, ConnectionSettings
+from functions.momento_bridge.clients import ClientPool, ConnectionSettings
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
+from leaderboard.momento_contract.bridge_settings import LOCAL_ADDRESS_VARIABLE
 from tests.bridge.function_url import FunctionUrlTransport
 from tests.momento_server.contract import SortedSetHttp
 

@@ -16,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from functions.momento_bridge import handler as bridge
+from functions.momento_bridge.caller_secret import CallerSecret
 from functions.momento_bridge.clients import ClientPool, ConnectionSettings
 from leaderboard.local.momento_server.server import MomentoServer
+from tests.bridge.conftest import CALLER_SECRET
 from tests.bridge.function_url import Handler
 from tests.bridge.two_doors import HostileRequest, bridge_answer, door_answer, hostile_requests
 
@@ -38,11 +40,12 @@ def door() -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def bridge_handler() -> Iterator[Handler]:
+def bridge_handler(caller_secret: CallerSecret) -> Iterator[Handler]:
     """The real handler, its pool (for this module only) on a server of its own."""
     with _server() as server, pytest.MonkeyPatch.context() as patch:
         pool = ClientPool(ConnectionSettings(("127.0.0.1", server.grpc_port), endpoint=None))
         patch.setattr(bridge, "_pool", pool)
+        patch.setattr(bridge, "_caller_secret", caller_secret)
         yield bridge.handler
         pool.close()
 
@@ -59,7 +62,7 @@ def test_hostile_requests_get_no_5xx_and_the_same_answer_from_both_doors(
     door: httpx.Client, bridge_handler: Handler, request: HostileRequest
 ) -> None:
     door_said = door_answer(door, request)
-    bridge_said = bridge_answer(bridge_handler, request)
+    bridge_said = bridge_answer(bridge_handler, request, CALLER_SECRET)
     assert door_said[0] < 500, door_said
     assert bridge_said[0] < 500, bridge_said
     assert door_said == bridge_said
@@ -100,7 +103,7 @@ def test_bad_input_is_one_400_naming_the_field_on_both_doors(
     key = "" if "key_base64" in query else "key=board&"
     request = HostileRequest(method, f"/sortedset/{CACHE}{path}", key + query, JSON, body)
     door_said = door_answer(door, request)
-    assert door_said == bridge_answer(bridge_handler, request)
+    assert door_said == bridge_answer(bridge_handler, request, CALLER_SECRET)
     status, error = door_said
     assert (status, error["error"]) == (400, "invalid_argument"), error
     assert error["message"].startswith(message), error["message"]
@@ -114,7 +117,7 @@ def test_a_cache_name_momento_refuses_is_a_400_naming_it_on_both_doors(
 ) -> None:
     request = HostileRequest("GET", f"/sortedset/{cache}/length", "key=board", JSON, b"")
     door_said = door_answer(door, request)
-    assert door_said == bridge_answer(bridge_handler, request)
+    assert door_said == bridge_answer(bridge_handler, request, CALLER_SECRET)
     status, error = door_said
     assert status == 400
     assert error["message"].startswith("cacheName: "), error["message"]
@@ -132,5 +135,5 @@ def test_a_key_that_is_not_ascii_is_a_401_on_both_doors(
         "GET", f"/sortedset/{CACHE}/length", "key=board" + token, () if token else headers, b""
     )
     door_said = door_answer(door, request)
-    assert door_said == bridge_answer(bridge_handler, request)
+    assert door_said == bridge_answer(bridge_handler, request, CALLER_SECRET)
     assert door_said == (401, {"error": "unauthenticated", "message": "Invalid API key"})

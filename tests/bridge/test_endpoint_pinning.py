@@ -77,9 +77,10 @@ MALFORMED_KEYS = {
     "legacy, number claim": legacy_key({"c": 5, "cp": 5}),
     "legacy, no claims": legacy_key({"sub": "nobody"}),
     "JWT, payload not an object": "eyJhbGciOiJIUzI1NiJ9.WzFd.c2ln",  # payload: [1]
-    "non-ASCII": "clé-🔑",
-    "whitespace": " ",
 }
+# Not visible ASCII: the shared contract refuses these before the bridge reads the key, with
+# the answer the local door gives too (tests/bridge/test_doors_agree.py).
+UNSENDABLE_KEYS = {"non-ASCII": "clé-🔑", "whitespace": " "}
 
 
 class RecordingFactory:
@@ -140,6 +141,17 @@ def test_a_key_that_does_not_parse_is_401_never_an_exception(
     assert length(key, stage_pool, caller_secret) == (
         401,
         {"error": "unauthenticated", "message": NOT_A_KEY.message},
+    )
+    assert factory.providers == []
+
+
+@pytest.mark.parametrize("key", UNSENDABLE_KEYS.values(), ids=UNSENDABLE_KEYS.keys())
+def test_a_key_that_is_not_visible_ascii_is_401_before_the_key_is_read(
+    key: str, stage_pool: ClientPool, factory: RecordingFactory, caller_secret: CallerSecret
+) -> None:
+    assert length(key, stage_pool, caller_secret) == (
+        401,
+        {"error": "unauthenticated", "message": "Invalid API key"},
     )
     assert factory.providers == []
 

@@ -136,7 +136,8 @@ def test_keys_momento_refuses_never_displace_the_workflows_client(
 def test_an_answer_momento_did_not_give_keeps_no_client(
     counted_pool: ClientPool, factory: CountingFactory, answer: Answer
 ) -> None:
-    # A set name that is not UTF-8: the bridge answers 400 itself, so the key is unproven.
+    # A set name that is not UTF-8: the shared contract refuses it before any client is built,
+    # so the unproven key is kept nowhere.
     not_text = function_url_event(
         "GET",
         LENGTH,
@@ -144,7 +145,7 @@ def test_an_answer_momento_did_not_give_keeps_no_client(
         headers={"authorization": "guessed-key", CALLER_SECRET_HEADER: CALLER_SECRET},
     )
     assert answer(not_text, counted_pool)[0] == 400
-    assert (factory.created, factory.closed, len(counted_pool)) == (1, 1, 0)
+    assert (factory.created, factory.closed, len(counted_pool)) == (0, 0, 0)
 
 
 def test_a_wrong_key_is_refused_by_momento(counted_pool: ClientPool, answer: Answer) -> None:

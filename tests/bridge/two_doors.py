@@ -22,6 +22,7 @@ from urllib.parse import quote
 import httpx
 from hypothesis import strategies as st
 
+from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 from tests.bridge.function_url import Handler, LambdaContext, function_url_event
 
 # Each route with its method and a valid query, which hostile pairs then replace or join.
@@ -234,15 +235,14 @@ def door_answer(client: httpx.Client, request: HostileRequest) -> Answer:
     return response.status_code, response.text
 
 
-def bridge_answer(handler: Handler, request: HostileRequest) -> Answer:
+def bridge_answer(handler: Handler, request: HostileRequest, caller_secret: str) -> Answer:
     """The bridge handler's answer to the function-URL event AWS would deliver (a 502 if the
-    handler raises, as a function URL answers then)."""
+    handler raises, as a function URL answers then). The request comes through the stage's
+    connection, so it carries the caller secret (the connection's header wins)."""
+    headers = dict(request.headers)
+    headers[CALLER_SECRET_HEADER] = caller_secret
     event = function_url_event(
-        request.method,
-        request.path,
-        query=request.query,
-        headers=dict(request.headers),
-        body=request.body,
+        request.method, request.path, query=request.query, headers=headers, body=request.body
     )
     try:
         result = handler(event, LambdaContext())
