@@ -5,8 +5,9 @@
 The local stack runs every Momento call (both doors, every operation) through fault rules that
 answer 500 or 503 to `--fault-rate` of the calls. Each submission adds 1 to a member of its
 own on an increment board (`points-...`), with a `submissionId`; the caller retries a
-`Leaderboard.StoreUnavailable` with the same input up to 3 times, as a backend would. Then,
-faults off, the board is read with the SDK and every `ScoreSubmitted` event is drained:
+`Leaderboard.StoreUnavailable` with the same input up to 3 times, as a backend would (unless
+the cause says a retry would add again). Then, faults off, the board is read with the SDK and
+every `ScoreSubmitted` event is drained:
 - lost: the member holds nothing although the caller submitted;
 - double: the member holds 2 or more (one submission added twice or more);
 - ambiguous: the caller's last answer was "score may or may not have been added";
@@ -35,6 +36,7 @@ from leaderboard.local.stepfunctions.endpoint import local_client
 
 RETRIES = 3
 AMBIGUOUS = "score may or may not have been added"
+DO_NOT_RETRY = "a retry would add it again"
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,10 @@ def _submit_all(stack: LocalStack, board: str, submissions: int, callers: int) -
             result = local.sfn.start_sync_execution(stateMachineArn=arn, input=document)
             answers.append(_answer(result))
             arns.append(result["executionArn"])
-            if not answers[-1].startswith("Leaderboard.StoreUnavailable"):
+            if (
+                not answers[-1].startswith("Leaderboard.StoreUnavailable")
+                or DO_NOT_RETRY in (answers[-1])
+            ):
                 break
         return Outcome(name, tuple(answers), tuple(arns))
 

@@ -98,6 +98,22 @@ def test_a_receipt_that_cannot_be_written_does_not_fail_the_stored_score(
     assert _board(stack, momento, board) == {"dan": 3.0}
 
 
+def test_a_lost_receipt_is_named_when_the_run_fails_after_it(
+    workflows: WorkflowRunner, faults: FaultInjector
+) -> None:
+    """The one failure after which a retry would add again says so."""
+    board = board_name("increment-desc-")
+    faults.add(FaultRule(operation="cache.set", status=503, times=4))
+    faults.add(FaultRule(operation="sortedset.length", status=503, times=4))
+    run = workflows("submit-score", _submission(board, "fay", 1, "no-receipt"))
+    assert (run.status, run.error) == ("FAILED", "Leaderboard.StoreUnavailable")
+    assert run.cause is not None
+    assert run.cause.startswith(
+        "score stored, standing unavailable; its receipt could not be written: "
+        "a retry would add it again: States.Http.StatusCode.503"
+    )
+
+
 def test_a_stored_score_whose_standing_is_unavailable_is_still_announced(
     workflows: WorkflowRunner, events: EventLog, faults: FaultInjector
 ) -> None:
