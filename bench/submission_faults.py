@@ -8,7 +8,8 @@ own on an increment board (`points-...`), with a `submissionId`; the caller retr
 `Leaderboard.StoreUnavailable` with the same input up to 3 times, as a backend would (unless
 the cause says a retry would add again). Then, faults off, the board is read with the SDK and
 every `ScoreSubmitted` event is drained:
-- lost: the member holds nothing although the caller submitted;
+- lost: the member holds nothing although the caller submitted (and how many of those the
+  caller was told were stored);
 - double: the member holds 2 or more (one submission added twice or more);
 - ambiguous: the caller's last answer was "score may or may not have been added";
 - stored without an event: the member holds a score but no `ScoreSubmitted` names it.
@@ -110,6 +111,13 @@ def _figures(
     events = Counter(detail["name"] for detail in details)
     announcing = {detail["executionArn"] for detail in details}
     lost = sum(1 for o in outcomes if held.get(o.name, 0) == 0)
+    # Told stored (SUCCEEDED, or "score stored, ...") yet the board holds nothing.
+    silently_lost = sum(
+        1
+        for o in outcomes
+        if held.get(o.name, 0) == 0
+        and (o.answers[-1] == "SUCCEEDED" or "score stored" in o.answers[-1])
+    )
     double = sum(1 for o in outcomes if held.get(o.name, 0) >= 2)
     ambiguous = sum(1 for o in outcomes if AMBIGUOUS in o.answers[-1])
     failed = sum(1 for o in outcomes if o.answers[-1] != "SUCCEEDED")
@@ -118,7 +126,7 @@ def _figures(
     print(f"  submissions retried by the caller: {retried}")
     print(f"  final answer not SUCCEEDED:       {failed}")
     print(f"  ambiguous final answers:          {ambiguous}")
-    print(f"  lost writes (member holds 0):     {lost}")
+    print(f"  lost writes (member holds 0):     {lost}, of them answered stored: {silently_lost}")
     print(f"  double increments (holds >= 2):   {double}")
     print(f"  stored without a ScoreSubmitted:  {silent}")
     first_ambiguous = sum(1 for o in outcomes if AMBIGUOUS in o.answers[0])
