@@ -7,6 +7,7 @@ started again, as a backend retries after Leaderboard.StoreUnavailable.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from momento import CacheClient
@@ -25,6 +26,11 @@ def _board(stack: LocalStack, momento: CacheClient, name: str) -> dict[str, floa
 def _calls(workflows: WorkflowRunner, run: Run) -> dict[str, int]:
     execution = workflows.history(run)
     return {r.name: r.attempts for r in execution.all_runs() if r.state_type == "Task"}
+
+
+def _runs(workflows: WorkflowRunner, run: Run) -> Counter[str]:
+    """How many times each state was entered."""
+    return Counter(r.name for r in workflows.history(run).all_runs())
 
 
 def _submission(board: str, name: str, score: float, submission_id: str) -> dict[str, Any]:
@@ -47,26 +53,40 @@ def test_a_retry_after_the_standing_failed_adds_once(
     assert _board(stack, momento, board) == {"ann": 15.0}
 
 
-def test_an_ambiguous_add_retried_with_its_id_adds_once_then_never_again(
+def test_an_add_answered_with_a_5xx_is_checked_and_done_again_once(
     workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient, faults: FaultInjector
 ) -> None:
+    """The add failed with a 503: the total did not change, so the run adds again itself."""
     board = board_name("increment-desc-")
+    workflows.succeeded("submit-score", _submission(board, "bob", 3, "m-0"))
     faults.add(FaultRule(operation="sortedset.increment", status=503, times=1))
-    first = workflows("submit-score", _submission(board, "bob", 7, "m-1"))
-    assert first.cause is not None
-    assert first.cause.startswith(
-        "score may or may not have been added (retry with the same submissionId): "
-        "States.Http.StatusCode.503"
-    )
     added = workflows("submit-score", _submission(board, "bob", 7, "m-1"))
     assert added.output is not None
-    assert added.output["score"] == 7.0
-    assert set(_calls(workflows, added)) >= {"FetchReceipt", "IncrementScore", "WriteReceipt"}
-    for _ in range(2):
+    assert added.output["score"] == 10.0
+    assert _runs(workflows, added)["IncrementScore"] == 2
+    assert _runs(workflows, added)["VerifyAdd"] == 1
+    for _ in range(2):  # retried with the same id: answered from the receipt, nothing added
         again = workflows("submit-score", _submission(board, "bob", 7, "m-1"))
         assert again.output == added.output
         assert "IncrementScore" not in _calls(workflows, again)
-    assert _board(stack, momento, board) == {"bob": 7.0}
+    assert _board(stack, momento, board) == {"bob": 10.0}
+
+
+def test_an_add_that_keeps_failing_is_reported_not_added_and_a_retry_adds_once(
+    workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient, faults: FaultInjector
+) -> None:
+    board = board_name("increment-desc-")
+    faults.add(FaultRule(operation="sortedset.increment", status=500))
+    first = workflows("submit-score", _submission(board, "cy", 2, "c-1"))
+    assert (first.status, first.error) == ("FAILED", "Leaderboard.StoreUnavailable")
+    assert first.cause is not None
+    assert first.cause.startswith("score not added: States.Http.StatusCode.500")
+    assert _runs(workflows, first)["VerifyAdd"] == 3  # checked after each of the 3 tries
+    assert _board(stack, momento, board) == {}
+    faults.clear()
+    assert workflows.succeeded("submit-score", _submission(board, "cy", 2, "c-1"))["score"] == 2
+    assert workflows.succeeded("submit-score", _submission(board, "cy", 2, "c-1"))["score"] == 2
+    assert _board(stack, momento, board) == {"cy": 2.0}
 
 
 def test_ids_are_per_member_and_distinct_ids_add_each_time(
@@ -78,11 +98,17 @@ def test_ids_are_per_member_and_distinct_ids_add_each_time(
     assert _board(stack, momento, board) == {"ann": 4.0, "bob": 2.0}
 
 
-def test_an_increment_with_an_id_costs_two_calls_more(workflows: WorkflowRunner) -> None:
+def test_an_increment_with_an_id_costs_three_calls_more(workflows: WorkflowRunner) -> None:
     board = board_name("increment-desc-")
     run = workflows("submit-score", _submission(board, "cat", 1, "only"))
     lookups = {"FetchRank": 1, "FetchTop": 1, "FetchSize": 1, "PublishScoreSubmitted": 1}
-    expected = {"FetchReceipt": 1, "IncrementScore": 1, "WriteReceipt": 1, **lookups}
+    expected = {
+        "FetchReceipt": 1,
+        "FetchScoreBefore": 1,
+        "IncrementScore": 1,
+        "WriteReceipt": 1,
+        **lookups,
+    }
     assert _calls(workflows, run) == expected
     without_id = workflows("submit-score", {"leaderboard": board, "name": "cat", "score": 1})
     assert _calls(workflows, without_id) == {"IncrementScore": 1, **lookups}
