@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Fn, SecretValue, Stack
+from aws_cdk import ArnFormat, CfnOutput, Fn, SecretValue, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions
+from leaderboard.definitions import (
+    WORKFLOWS,
+    DefinitionSettings,
+    state_machine_name,
+    substitutions,
+    workflow,
+)
 from leaderboard.period_rules import close_schedules
 from stacks.daily_close import DailyClose
 from stacks.momento_bridge import MomentoBridge
@@ -76,6 +83,7 @@ class LeaderboardStack(Stack):
             for workflow in WORKFLOWS
         }
         self.daily_close.bind(self.workflows["close-period"])
+        self._grant_submission_receipts(config, self.workflows["submit-score"])
         for name, deployed in self.workflows.items():
             CfnOutput(
                 self,
@@ -84,6 +92,30 @@ class LeaderboardStack(Stack):
             )
         CfnOutput(self, "EventBusName", value=self.event_bus.event_bus_name)
         CfnOutput(self, "ArchiveBucketName", value=self.daily_close.archive_bucket.bucket_name)
+
+    @staticmethod
+    def _grant_submission_receipts(config: StageConfig, submit_score: WorkflowStateMachine) -> None:
+        """submit-score reads and writes the receipts of increments with a submissionId
+        (scalar items, Momento's own /cache route): GET and PUT there, nothing else."""
+        own_arn = Stack.of(submit_score).format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=state_machine_name(config.stage_name, workflow("submit-score")),
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        receipts = f"{config.momento_endpoint}/cache/{config.cache_name}"
+        submit_score.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["states:InvokeHTTPEndpoint"],
+                resources=[own_arn],
+                conditions={
+                    "StringEquals": {
+                        "states:HTTPEndpoint": receipts,
+                        "states:HTTPMethod": ["GET", "PUT"],
+                    }
+                },
+            )
+        )
 
     def _bridge(self, config: StageConfig) -> MomentoBridge:
         return MomentoBridge(

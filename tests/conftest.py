@@ -30,3 +30,13 @@ def faults(stack: LocalStack) -> Iterator[FaultInjector]:
     `stack` is the requesting directory's own local stack (its conftest defines one)."""
     yield stack.momento.faults
     stack.momento.faults.clear()
+
+
+@pytest.fixture
+def missing_cache(stack: LocalStack) -> Iterator[str]:
+    """The stack's cache deleted for the test (a deleted, misnamed or other stage's cache),
+    recreated empty afterwards; yields its name. Everything the cache held is gone."""
+    store = stack.momento.store
+    store.delete_cache(stack.cache_name)
+    yield stack.cache_name
+    store.create_cache(stack.cache_name)

@@ -166,7 +166,8 @@ class LeaderboardClient:
         """Close a period (default: the one that just ended), archive it and reset the board.
 
         Closing the same period twice is safe: the second call waits for (or returns) the first
-        run when the period is given.
+        run when the period is given. A first run that failed (started too early, Momento down)
+        does not block the period: the next call closes it under the next attempt's name.
         """
         validation.check_leaderboard(leaderboard)
         validation.check_period(period)
@@ -212,6 +213,12 @@ class LeaderboardClient:
             if error.response["Error"]["Code"] != "ExecutionAlreadyExists" or name is None:
                 raise _from_client_error(error) from error
             execution_arn = arn.replace(":stateMachine:", ":execution:") + f":{name}"
+            named = self._wait(execution_arn)
+            if named["status"] == "SUCCEEDED":
+                return _finished(named)
+            # The name ended without a result and stays so: a run of its own hands over to
+            # the workflow's next attempt (close-period names them {name}-r2, -r3, ...).
+            return self._run_standard(workflow, request, None)
         return _finished(self._wait(execution_arn))
 
     def _wait(self, execution_arn: str) -> dict[str, Any]:

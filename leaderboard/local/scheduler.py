@@ -5,7 +5,8 @@ cron fires at the board's cutover in its time zone and starts `close-period` wit
 `{"leaderboard": ..., "asOf": <aws.scheduler.scheduled-time>}`. Here the same schedules fire
 when the local clock passes a period boundary, with the same input (the scheduled time, not
 the time the firing happened), under a random execution name as Scheduler uses; the workflow
-hands over to the `{leaderboard}-{period}` execution itself.
+hands over to the `{leaderboard}-{period}` execution itself (or to the next attempt's name,
+`{leaderboard}-{period}-r2` .., when that one failed: docs/daily-boards.md).
 
 `fire_due()` fires what is due now (tests call it after `clock.advance`); `start()` runs a
 thread that does so every `poll_seconds` (the `up` command).

@@ -15,6 +15,8 @@ import json
 import math
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import timedelta
 from types import TracebackType
@@ -69,6 +71,7 @@ class LocalStack:
     """Momento server + AWS endpoint + connection, bus, queue and deployed workflows.
 
     Ports 0 pick free ports (tests); the defaults are the fixed ports the docs print.
+    `momento_clock` is what Momento's TTLs run on (tests move it to see a board expire).
     """
 
     _running_stages: ClassVar[set[str]] = set()
@@ -82,6 +85,7 @@ class LocalStack:
         momento_grpc_port: int = MOMENTO_GRPC_PORT,
         momento_http_port: int = MOMENTO_HTTP_PORT,
         aws_port: int = AWS_ENDPOINT_PORT,
+        momento_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         check_loopback(host)
         self._host = host
@@ -101,6 +105,7 @@ class LocalStack:
             http_port=momento_http_port,
             api_keys=[self._api_key],
             caches=[self.cache_name],
+            clock=momento_clock,
         )
         self._endpoint = AwsEndpoint(host=host, port=aws_port)
         self._exit_stack = ExitStack()

@@ -108,3 +108,26 @@ def test_a_board_without_periods_cannot_be_closed(client: LeaderboardClient, boa
     with pytest.raises(LeaderboardValidationError) as raised:
         client.close_period(board, "2020-01-01")
     assert raised.value.cause.startswith(f"leaderboard: {board} has no periods")
+
+
+def test_a_premature_close_does_not_stop_the_day_from_closing(
+    client: LeaderboardClient, stack: LocalStack, daily_board: str
+) -> None:
+    """The premature close above leaves the day's named run FAILED; closing the day once it
+    ended still works: the client starts a run that hands over to the next attempt's name."""
+    day, _, end = _fresh_day(stack)
+    client.submit_score(daily_board, "ann", 4)
+    for _ in range(2):  # the named run refuses; then a hand-over run refuses, burning no name
+        with pytest.raises(LeaderboardValidationError):
+            client.close_period(daily_board, day)
+    stack.clock.advance_to(end + timedelta(minutes=1))
+    closed = client.close_period(daily_board, day)
+    assert (closed.period, closed.size) == (day, 1)
+    assert archived_members(stack, closed.archive) == [("ann", 4.0)]
+    again = client.close_period(daily_board, day)
+    assert dataclasses.replace(again, execution_arn=closed.execution_arn) == closed
+    sfn = stack.client("stepfunctions")
+    named = client.state_machine_arn("close-period").replace(":stateMachine:", ":execution:")
+    assert sfn.describe_execution(executionArn=f"{named}:{daily_board}-{day}-r2")["status"] == (
+        "SUCCEEDED"
+    )

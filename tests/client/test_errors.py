@@ -124,3 +124,16 @@ def test_step_functions_throttling_is_throttled(client: LeaderboardClient, board
         stubber.assert_no_pending_responses()
     assert (raised.value.error, raised.value.cause) == ("ThrottlingException", "Rate exceeded")
     assert raised.value.execution_arn is None
+
+
+def test_a_missing_cache_is_store_unavailable_not_an_empty_board(
+    client: LeaderboardClient, board: str, missing_cache: str
+) -> None:
+    with pytest.raises(StoreUnavailableError) as standing:
+        client.get_standing(board, "ann")
+    assert standing.value.cause.startswith("standing unavailable: States.Http.StatusCode.404")
+    assert "Cache Not Found" in standing.value.cause
+    with pytest.raises(StoreUnavailableError) as page:
+        client.get_leaderboard(board)
+    assert page.value.cause.startswith("leaderboard unavailable: States.Http.StatusCode.404")
+    assert "Cache Not Found" in page.value.cause

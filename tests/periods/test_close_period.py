@@ -344,3 +344,39 @@ def test_a_submission_from_the_future_is_rejected(
     assert (result["status"], result["error"]) == ("FAILED", "Leaderboard.ValidationError")
     assert "occurredAt: is in the future" in result["cause"]
     assert momento.members(f"{board}#{period_of(period_rule(board), ahead)}") is None
+
+
+def test_a_close_whose_named_run_failed_closes_under_the_next_name(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    """The named run meets a missing cache (an outage: it fails, archiving nothing); once the
+    cache is back, the next close runs as {board}-{period}-r2 and archives the period."""
+    board = board_name("tokyo-")
+    day = _past_period_key(stack, board)
+    store = stack.momento.store
+    store.delete_cache(stack.cache_name)
+    try:
+        failed = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}")
+    finally:
+        store.create_cache(stack.cache_name)
+    assert (failed["status"], failed["error"]) == ("FAILED", "Leaderboard.StoreUnavailable")
+    assert "Cache Not Found" in failed["cause"]
+    assert _listed(stack, board) == []  # nothing archived
+
+    momento.seed(f"{board}#{day}", {"ann": 1.0, "bob": 2.0})
+    closed = workflows.close({"leaderboard": board, "period": day})
+    assert closed["status"] == "SUCCEEDED", closed
+    output = json.loads(closed["output"])
+    assert (output["period"], output["size"]) == (day, 2)
+    assert archived_members(stack, output["archive"]) == [("bob", 2.0), ("ann", 1.0)]
+    assert momento.members(f"{board}#{day}") is None
+    second = failed["executionArn"] + "-r2"
+    assert workflows.sfn.describe_execution(executionArn=second)["status"] == "SUCCEEDED"
+    # Closing again answers the same from the succeeded attempt; nothing runs a third time.
+    again = workflows.close({"leaderboard": board, "period": day})
+    assert json.loads(again["output"]) == output
+
+
+def _listed(stack: LocalStack, board: str) -> list[str]:
+    listing = stack.client("s3").list_objects_v2(Bucket=stack.archive_bucket, Prefix=f"{board}/")
+    return [item["Key"] for item in listing.get("Contents", [])]

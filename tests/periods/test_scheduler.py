@@ -101,3 +101,31 @@ def test_the_cli_closes_a_period_on_demand(
     # Again: the period is closed already; the answer is the first close's.
     assert cli.main([*argv, "--endpoint-url", stack.endpoint_url]) == 0
     assert '"size": 2' in capsys.readouterr().out
+
+
+def test_a_scheduled_close_recovers_from_a_poisoned_name(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    """The period's named close was started before the period ended (as a premature
+    `close_period(board, today)` does) and failed: the name stays FAILED. The scheduled close
+    at the boundary hands over to the next attempt's name and closes the period."""
+    rule = period_rule(SCHEDULED_BOARD)
+    stack.scheduler.fire_due()  # whatever earlier tests' clock moves made due
+    boundary = stack.scheduler.next_due(SCHEDULED_BOARD)
+    day = period_of(rule, boundary - timedelta(seconds=1))
+    result = workflows.submit({"leaderboard": SCHEDULED_BOARD, "name": "cat", "score": 3})
+    assert result["status"] == "SUCCEEDED", result
+    named = f"{SCHEDULED_BOARD}-{day}"
+    poisoned = workflows.close({"leaderboard": SCHEDULED_BOARD, "period": day}, name=named)
+    assert (poisoned["status"], poisoned["error"]) == ("FAILED", "Leaderboard.ValidationError")
+
+    stack.clock.advance_to(boundary + timedelta(minutes=2))
+    (fired,) = stack.scheduler.fire_due()
+    closed = workflows.wait(fired.execution_arn)
+    assert closed["status"] == "SUCCEEDED", closed
+    output = json.loads(closed["output"])
+    assert (output["period"], output["size"]) == (day, 1)
+    assert archived_members(stack, output["archive"]) == [("cat", 3.0)]
+    assert momento.members(f"{SCHEDULED_BOARD}#{day}") is None
+    second = poisoned["executionArn"] + "-r2"
+    assert workflows.sfn.describe_execution(executionArn=second)["status"] == "SUCCEEDED"

@@ -190,6 +190,7 @@ def _expected_statements(
     stack = stage.stack
     connection_id = _logical_id(stack, stack.momento_connection)
     cache_name = _submit_score(stage)["DefinitionSubstitutions"]["CacheName"]
+    momento_endpoint = _submit_score(stage)["DefinitionSubstitutions"]["MomentoEndpoint"]
     sorted_sets = _under(sorted_set_endpoint, f"/sortedset/{cache_name}")
     sorted_sets_below = _under(sorted_set_endpoint, f"/sortedset/{cache_name}/*")
     own_arn = {
@@ -249,6 +250,17 @@ def _expected_statements(
             ],
             "Effect": "Allow",
             "Resource": "*",
+        },
+        {  # the receipts of increments with a submissionId, on Momento's own /cache route
+            "Action": "states:InvokeHTTPEndpoint",
+            "Condition": {
+                "StringEquals": {
+                    "states:HTTPEndpoint": f"{momento_endpoint}/cache/{cache_name}",
+                    "states:HTTPMethod": ["GET", "PUT"],
+                }
+            },
+            "Effect": "Allow",
+            "Resource": own_arn,
         },
     ]
 

@@ -30,6 +30,8 @@ TEST_BOARD_RULES: Final = parse_board_rules(
             "replace-asc-": {"order": "asc", "updateMode": "replace"},
             "best-desc-": {"order": "desc", "updateMode": "best"},
             "best-asc-": {"order": "asc", "updateMode": "best"},
+            # A minute to live: tests move the Momento clock to see a board expire or stay.
+            "best-short-ttl-": {"order": "desc", "updateMode": "best", "ttlSeconds": 60},
             "increment-desc-": {"order": "desc", "updateMode": "increment"},
             "increment-asc-": {"order": "asc", "updateMode": "increment", "topCount": 3},
             # Longer than "asc-": wins for "asc-increment-..." and replaces it whole (order desc).

@@ -88,11 +88,37 @@ class EventLog:
             time.sleep(0.05)
 
 
+class MomentoClock:
+    """What the stack's Momento server expires items on: monotonic time plus an offset that
+    tests move forward, so a TTL runs out without sleeping."""
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return time.monotonic() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._offset += seconds
+
+
 @pytest.fixture(scope="session")
-def stack() -> Iterator[LocalStack]:
+def momento_clock() -> MomentoClock:
+    return MomentoClock()
+
+
+@pytest.fixture(scope="session")
+def stack(momento_clock: MomentoClock) -> Iterator[LocalStack]:
     """Every workflow, deployed with the board rules of tests/workflows/board_rules_for_tests.py."""
     with RulesLocalStack(
-        stage=STAGE, momento_grpc_port=0, momento_http_port=0, aws_port=0
+        stage=STAGE,
+        momento_grpc_port=0,
+        momento_http_port=0,
+        aws_port=0,
+        momento_clock=momento_clock,
     ) as running:
         yield running
 

@@ -18,7 +18,7 @@ from momento import CacheClient
 from leaderboard.local.momento_server.faults import FaultInjector, FaultRule
 from leaderboard.local.stack import LocalStack
 from tests.workflows.board_rules_for_tests import board_name, rules
-from tests.workflows.conftest import Board, EventLog
+from tests.workflows.conftest import Board, EventLog, MomentoClock
 from tests.workflows.read_model import ranked
 from tests.workflows.workflow_runner import Run, WorkflowRunner
 
@@ -79,6 +79,8 @@ def test_best_keeps_the_better_score_in_the_boards_order(
 def test_best_reads_once_and_writes_only_when_better(
     workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient
 ) -> None:
+    """A score that is not better is not written; the board's TTL is refreshed instead (an
+    increment by 0): 5 calls either way."""
     board = board_name("best-asc-")
     document = {"leaderboard": board, "name": "lap", "score": 61.5}
     lookups = {"FetchRank": 1, "FetchTop": 1, "FetchSize": 1, "PublishScoreSubmitted": 1}
@@ -87,7 +89,7 @@ def test_best_reads_once_and_writes_only_when_better(
     equal = workflows("submit-score", document)  # not strictly better: nothing to write
     assert equal.output is not None
     assert equal.output["score"] == 61.5
-    assert _calls(workflows, equal) == {"FetchCurrentScore": 1, **lookups}
+    assert _calls(workflows, equal) == {"FetchCurrentScore": 1, "RefreshBoard": 1, **lookups}
 
 
 def test_best_announces_the_held_score(
@@ -222,3 +224,23 @@ def test_best_concurrent_submissions_never_end_below_the_start(
     assert final <= 100.0
     _submit(workflows, board, "racer", min(scores))
     assert _board(stack, momento, board)["racer"] == min([100.0, *scores])
+
+
+def test_best_keeps_the_board_alive_when_a_submission_does_not_improve(
+    workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient, momento_clock: MomentoClock
+) -> None:
+    """Every accepted submission refreshes the board's TTL (60 s here), a worse one too: a
+    board whose players are active never expires with its records."""
+    board = board_name("best-short-ttl-")
+    assert rules(board)["ttlSeconds"] == 60
+    _submit(workflows, board, "lap", 50.0)
+    momento_clock.advance(45)
+    worse = workflows("submit-score", {"leaderboard": board, "name": "lap", "score": 40.0})
+    assert worse.output is not None
+    assert worse.output["score"] == 50.0
+    lookups = {"FetchRank": 1, "FetchTop": 1, "FetchSize": 1, "PublishScoreSubmitted": 1}
+    assert _calls(workflows, worse) == {"FetchCurrentScore": 1, "RefreshBoard": 1, **lookups}
+    momento_clock.advance(45)  # 90 s after the first write, 45 s after the worse submission
+    assert _board(stack, momento, board) == {"lap": 50.0}
+    momento_clock.advance(61)  # nobody submitted for longer than the TTL: the board is gone
+    assert _board(stack, momento, board) == {}

@@ -9,7 +9,8 @@ an expired item either way.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Self
 
@@ -38,9 +39,11 @@ class MomentoServer:
         api_keys: Iterable[str] = (),
         caches: Iterable[str] = (),
         purge_interval_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.host = host
-        self.store = Store()
+        # Items expire on `clock` (seconds); tests pass one they move to see a TTL run out.
+        self.store = Store(clock)
         self.faults = FaultInjector()
         self.auth = ApiKeys(api_keys)
         for cache_name in caches:
