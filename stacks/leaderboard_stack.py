@@ -9,13 +9,8 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from leaderboard.definitions import (
-    WORKFLOWS,
-    DefinitionSettings,
-    state_machine_name,
-    substitutions,
-    workflow,
-)
+from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions
+from leaderboard.naming import state_machine_name
 from leaderboard.period_rules import close_schedules
 from stacks.daily_close import DailyClose
 from stacks.momento_bridge import MomentoBridge
@@ -100,7 +95,7 @@ class LeaderboardStack(Stack):
         own_arn = Stack.of(submit_score).format_arn(
             service="states",
             resource="stateMachine",
-            resource_name=state_machine_name(config.stage_name, workflow("submit-score")),
+            resource_name=state_machine_name(config.stage_name, "submit-score"),
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
         receipts = f"{config.momento_endpoint}/cache/{config.cache_name}"
