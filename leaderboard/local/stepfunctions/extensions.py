@@ -12,6 +12,7 @@ further calls do nothing. What it installs, one module each:
 - ``service_clients``: integrations answered by moto in-process; Lambda by ``lambda_task``.
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
+- ``payload_limits``: execution input and task output over 256 KiB refused at the API.
 - ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
 - ``sqs_attributes``: a queue's attributes computed when read, so no message count per send.
 - ``sqs_visible``: a receive asks the queued messages only up to the end of its batch.
@@ -35,6 +36,7 @@ from leaderboard.local.stepfunctions import (
     inline_execution,
     json_clone,
     jsonata_eval,
+    payload_limits,
     server_dispatch,
     service_clients,
     sqs_attributes,
@@ -68,6 +70,7 @@ def install_extensions() -> None:
         service_clients.install()
         sync_execution.install()
         execution_names.install()
+        payload_limits.install()
         sqs_clock.install()
         sqs_attributes.install()
         sqs_visible.install()
