@@ -332,8 +332,6 @@ def test_service_roles_trust_only_this_accounts_own_resources(
                 conditions = statement.get("Condition", {})
                 keys = {key for condition in conditions.values() for key in condition}
                 assert keys == {"aws:SourceAccount", "aws:SourceArn"}, statement
-                assert conditions["StringEquals"]["aws:SourceAccount"] == {
-                    "Ref": "AWS::AccountId"
-                }
+                assert conditions["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
         # One role per workflow, and the close schedules' role.
         assert sorted(guarded) == ["scheduler.amazonaws.com"] + ["states.amazonaws.com"] * 4
