@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit up bench synth deploy destroy clean
+.PHONY: demo test lint typecheck unit up bench synth deploy destroy smoke clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,7 @@ deploy: $(STAMP) $(CDK)
 
 destroy: $(STAMP) $(CDK)
 	$(CDK) destroy -c stageName=$(STAGE) -c ssmStageName=$(SSM_STAGE)
+
+# Run each workflow once against a deployed stage on a throwaway board: make smoke STAGE=feat-x
+smoke: $(STAMP)
+	$(PY) -m leaderboard.smoke --stage $(STAGE)
