@@ -225,7 +225,9 @@ def test_a_process_that_never_stops_its_endpoint_still_exits() -> None:
         "endpoint.start()\n"
         "endpoint.client('stepfunctions').list_state_machines()\n"
     )
-    finished = subprocess.run([sys.executable, "-c", script], timeout=60, check=False)
+    # No deadline of its own (pytest-timeout guards a hang): exiting a process that loaded
+    # moto takes seconds on a busy machine.
+    finished = subprocess.run([sys.executable, "-c", script], check=False)
     assert finished.returncode == 0
 
 
