@@ -17,7 +17,10 @@ from leaderboard.smoke.run import run_smoke
 STAGE = "smoketest"
 
 
-@pytest.fixture(scope="module")
+# Session-wide like the other stacks: stopping deletes the archive bucket, and moto's
+# dashboard (read by tests/stepfunctions) then fails on the deleted archive objects it still
+# tracks, whose bucket is gone.
+@pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:
     with LocalStack(stage=STAGE, momento_grpc_port=0, momento_http_port=0, aws_port=0) as running:
         yield running
