@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # AWS runs (the deploy-time checks and the differential test `make test` runs).
 NPM_STAMP := node_modules/.installed
 
-.PHONY: demo test lint typecheck unit up bench synth deploy destroy clean
+.PHONY: demo test lint typecheck unit up bench synth deploy destroy smoke clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ deploy: $(STAMP) $(NPM_STAMP)
 
 destroy: $(STAMP) $(NPM_STAMP)
 	$(CDK) destroy -c stageName=$(STAGE) -c ssmStageName=$(SSM_STAGE)
+
+# Run each workflow once against a deployed stage on a throwaway board: make smoke STAGE=feat-x
+smoke: $(STAMP)
+	$(PY) -m leaderboard.smoke --stage $(STAGE)

@@ -98,7 +98,17 @@ class DailyClose(Construct):
         state_machine = close_period.state_machine
         self._grant_workflow(close_period)
         scheduler_role = iam.Role(
-            self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com")
+            self,
+            "SchedulerRole",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                # Confused-deputy guard, as EventBridge Scheduler documents it: only schedules
+                # of this stage's group (the ARN must be the group's) in this account.
+                conditions={
+                    "ArnEquals": {"aws:SourceArn": self.schedule_group.attr_arn},
+                    "StringEquals": {"aws:SourceAccount": Stack.of(self).account},
+                },
+            ),
         )
         scheduler_role.add_to_policy(
             iam.PolicyStatement(

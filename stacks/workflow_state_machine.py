@@ -86,10 +86,30 @@ class WorkflowStateMachine(Construct):
     ) -> iam.Role:
         # Named by CloudFormation from the stack name, which carries the stage: an explicit name
         # would need CAPABILITY_NAMED_IAM and could outgrow IAM's 64 characters.
-        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com"))
+        stack = Stack.of(self)
+        role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal(
+                "states.amazonaws.com",
+                # Confused-deputy guard, as Step Functions documents it: only state machines
+                # of this account and region may assume the role.
+                conditions={
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="states",
+                            resource="stateMachine",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            ),
+        )
         # The state machine's ARN is built from its fixed name, not referenced, so the role
         # does not depend on the state machine it belongs to.
-        own_arn = Stack.of(self).format_arn(
+        own_arn = stack.format_arn(
             service="states",
             resource="stateMachine",
             resource_name=name,

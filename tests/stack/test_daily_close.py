@@ -294,6 +294,10 @@ def test_the_scheduler_role_may_only_start_the_close_and_dead_letter(dev: Synthe
     assert props["AssumeRolePolicyDocument"]["Statement"] == [
         {
             "Action": "sts:AssumeRole",
+            "Condition": {
+                "ArnEquals": {"aws:SourceArn": dev.arn(daily.schedule_group)},
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+            },
             "Effect": "Allow",
             "Principal": {"Service": "scheduler.amazonaws.com"},
         }

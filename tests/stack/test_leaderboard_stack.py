@@ -271,6 +271,23 @@ def test_role_holds_exactly_the_statements_the_workflow_needs(dev: SynthesizedSt
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
         {
             "Action": "sts:AssumeRole",
+            "Condition": {
+                "ArnLike": {
+                    "aws:SourceArn": {
+                        "Fn::Join": [
+                            "",
+                            [
+                                "arn:",
+                                {"Ref": "AWS::Partition"},
+                                ":states:us-east-1:",
+                                {"Ref": "AWS::AccountId"},
+                                ":stateMachine:*",
+                            ],
+                        ]
+                    }
+                },
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+            },
             "Effect": "Allow",
             "Principal": {"Service": "states.amazonaws.com"},
         }
@@ -308,3 +325,32 @@ def test_no_secret_is_created_or_embedded(dev: SynthesizedStage, prod: Synthesiz
             f"{stage.stack.stack_name.removeprefix('leaderboard-')}"
             "/momento-api-key:SecretString:::}}"
         ]
+
+
+# AWS documents aws:SourceAccount/aws:SourceArn trust conditions for these service principals.
+_CONFUSED_DEPUTY_PRINCIPALS = {
+    "states.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "events.amazonaws.com",
+}
+
+
+def test_service_roles_trust_only_this_accounts_own_resources(
+    dev: SynthesizedStage, prod: SynthesizedStage
+) -> None:
+    for stage in (dev, prod):
+        guarded: list[str] = []
+        for resource in stage.template_json["Resources"].values():
+            if resource["Type"] != "AWS::IAM::Role":
+                continue
+            for statement in resource["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+                service = statement["Principal"].get("Service")
+                if service not in _CONFUSED_DEPUTY_PRINCIPALS:
+                    continue
+                guarded.append(service)
+                conditions = statement.get("Condition", {})
+                keys = {key for condition in conditions.values() for key in condition}
+                assert keys == {"aws:SourceAccount", "aws:SourceArn"}, statement
+                assert conditions["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+        # One role per workflow, and the close schedules' role.
+        assert sorted(guarded) == ["scheduler.amazonaws.com"] + ["states.amazonaws.com"] * 4

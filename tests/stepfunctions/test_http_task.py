@@ -1,6 +1,7 @@
 """HTTP Task through boto3 -> moto server -> our extension -> a real local HTTP server."""
 
 import json
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -221,6 +222,20 @@ def test_refused_connection_is_http_socket(run: Run, api_key_connection: str) ->
 
     assert (result["status"], result["error"]) == ("FAILED", "States.Http.Socket")
     assert "sekret-key-42" not in result["cause"]
+
+
+def test_refused_connection_within_a_state_timeout_is_http_socket(
+    run: Run, api_key_connection: str
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    call = http_state(api_key_connection, f"http://127.0.0.1:{closed_port}/x")
+    call["TimeoutSeconds"] = 30  # below the call's own limit: the state's deadline bounds it
+    result = run({"StartAt": "Call", "States": {"Call": call}})
+
+    assert (result["status"], result["error"]) == ("FAILED", "States.Http.Socket")
+    assert "refused" in result["cause"]
 
 
 def test_plain_http_to_non_loopback_host_is_refused(run: Run, api_key_connection: str) -> None:

@@ -43,6 +43,10 @@ _WORKER_THREADS: Final = 32
 # Idle client connections kept open (cheroot's default, 10, closes the 11th caller's after
 # each response; a boto3 client alone may hold 10).
 _KEEP_ALIVE_CONNECTIONS: Final = 256
+# At stop, a worker still reading a request (a client that sent part of one and went quiet) is
+# cut off at once instead of after cheroot's 5 s: shutdown never waits on a client. Workers
+# running a request still finish it.
+_SHUTDOWN_GRACE_SECONDS: Final = 0
 _INTERPRETER_LOGGER: Final = "moto.stepfunctions.parser.asl.component.eval_component"
 _logger = logging.getLogger(__name__)
 
@@ -132,6 +136,7 @@ class AwsEndpoint:
         )
         server.gateway = _Gateway
         server.keep_alive_conn_limit = _KEEP_ALIVE_CONNECTIONS
+        server.shutdown_timeout = _SHUTDOWN_GRACE_SECONDS
         prepared: Future[None] = Future()
         thread = Thread(target=_serve, args=(server, prepared), name="aws-endpoint", daemon=True)
         thread.start()
@@ -146,7 +151,7 @@ class AwsEndpoint:
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.stop()  # closes the connections and joins the workers
+        self._server.stop()  # closes idle connections, cuts off pending reads, joins the workers
         if self._thread is not None:
             self._thread.join()
         self._server = None

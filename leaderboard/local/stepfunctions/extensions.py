@@ -24,6 +24,7 @@ further calls do nothing. What it installs, one module each:
 - ``sync_execution``: ``StartSyncExecution`` for EXPRESS machines, with local history.
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
 - ``execution_history_pages``: GetExecutionHistory honours reverseOrder, maxResults, nextToken.
+- ``payload_limits``: execution input and task output over 256 KiB refused at the API.
 - ``sqs_clock``: moto's SQS, where the local bus delivers events, reads a cheap clock.
 - ``sqs_attributes``: a queue's attributes computed when read, so no message count per send.
 - ``sqs_visible``: a receive asks the queued messages only up to the end of its batch.
@@ -55,6 +56,7 @@ from leaderboard.local.stepfunctions import (
     jsonata_eval,
     lambda_invoke_output,
     map_input,
+    payload_limits,
     server_dispatch,
     service_clients,
     sqs_attributes,
@@ -100,6 +102,7 @@ def install_extensions() -> None:
         sync_execution.install()
         execution_names.install()
         execution_history_pages.install()
+        payload_limits.install()
         sqs_clock.install()
         sqs_attributes.install()
         sqs_visible.install()

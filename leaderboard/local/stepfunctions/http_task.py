@@ -234,16 +234,16 @@ def invoke(parameters: Mapping[str, Any], region: str) -> dict[str, Any]:
             timeout=urllib3.Timeout(total=timeout),
             redirect=False,
         )
+    except urllib3.exceptions.NewConnectionError as error:
+        # A refused or unresolvable connection: urllib3 files it under ConnectTimeoutError,
+        # but no time ran out, and AWS fails it with States.Http.Socket.
+        raise _socket_error(error, auth) from error
     except (urllib3.exceptions.TimeoutError, TimeoutError) as error:
         if state_limited:  # the state's TimeoutSeconds ran out, not AWS's limit per call
             raise EvalTimeoutError() from error
-        raise HttpTaskError(
-            _SOCKET_ERROR, auth.scrub(f"{type(error).__name__}: {error}")
-        ) from error
+        raise _socket_error(error, auth) from error
     except (urllib3.exceptions.HTTPError, OSError) as error:
-        raise HttpTaskError(
-            _SOCKET_ERROR, auth.scrub(f"{type(error).__name__}: {error}")
-        ) from error
+        raise _socket_error(error, auth) from error
     result = {
         "Headers": {name.lower(): response.headers.getlist(name) for name in response.headers},
         "ResponseBody": _response_body(response),
@@ -254,6 +254,10 @@ def invoke(parameters: Mapping[str, Any], region: str) -> dict[str, Any]:
         cause = auth.scrub(json.dumps(result, separators=(",", ":")))
         raise HttpTaskError(f"States.Http.StatusCode.{response.status}", cause)
     return result
+
+
+def _socket_error(error: Exception, auth: ConnectionAuth) -> HttpTaskError:
+    return HttpTaskError(_SOCKET_ERROR, auth.scrub(f"{type(error).__name__}: {error}"))
 
 
 def _error_name(error: str) -> ErrorName:
