@@ -31,9 +31,9 @@ from typing import Any
 from momento.requests import SortOrder
 from momento.responses import CacheSortedSetFetch
 
+from leaderboard.local.aws_client import local_client
 from leaderboard.local.momento_server.faults import FaultRule
 from leaderboard.local.stack import LocalStack
-from leaderboard.local.stepfunctions.endpoint import local_client
 
 RETRIES = 3
 AMBIGUOUS = "score may or may not have been added"

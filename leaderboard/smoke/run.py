@@ -26,7 +26,7 @@ import boto3
 
 from leaderboard.client import LeaderboardClient
 from leaderboard.client.results import ClosedPeriod, RankedMember, SubmitScoreResult
-from leaderboard.definitions import SERVICE
+from leaderboard.naming import resource_name, stage_name
 from leaderboard.smoke.errors import SmokeCheckError
 from leaderboard.smoke.event_tap import EventTap
 
@@ -77,12 +77,12 @@ def run_smoke(
     )
     with EventTap(
         clients,
-        bus_name=f"{SERVICE}-{stage}",
+        bus_name=stage_name(stage),
         board=board,
-        name=f"{SERVICE}-{stage}-{board}",
+        name=resource_name(stage, board),
         wait_seconds=event_wait_seconds,
     ) as tap:
-        passed(f"events: a rule on {SERVICE}-{stage} delivers {board}'s events")
+        passed(f"events: a rule on {stage_name(stage)} delivers {board}'s events")
         submitted = _check_submissions(client, board, passed)
         period = submitted[0].period
         if period is None:

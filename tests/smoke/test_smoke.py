@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
+from leaderboard.local.aws_client import FAKE_CREDENTIALS, REGION
 from leaderboard.local.stack import LocalStack
-from leaderboard.local.stepfunctions.endpoint import FAKE_CREDENTIALS, REGION
 from leaderboard.smoke.__main__ import main
 from leaderboard.smoke.errors import SmokeCheckError
 from leaderboard.smoke.run import run_smoke
