@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -88,7 +89,7 @@ def cmd_up(args: argparse.Namespace) -> None:
         for deployment in stack.deployments:
             console.print(f"  {deployment.workflow.name:<17} {deployment.state_machine_arn}")
         console.print("\n[bold]for a backend or the AWS CLI:[/]")
-        for name, value in _backend_environment(stack.endpoint_url).items():
+        for name, value in backend_environment(stack.endpoint_url).items():
             console.print(f"  export {name}={value}")
         for schedule in stack.scheduler.schedules:
             due = stack.scheduler.next_due(schedule.leaderboard).isoformat()
@@ -120,7 +121,7 @@ def _redeploy_on_change(stack: "LocalStack") -> None:
             console.print(f"[red]redeploy failed, previous definitions kept:[/] {error}")
 
 
-def _backend_environment(endpoint_url: str) -> dict[str, str]:
+def backend_environment(endpoint_url: str) -> dict[str, str]:
     """What a backend needs to reach the stack: the endpoint, a region, any fake credentials."""
     return {
         "AWS_ENDPOINT_URL": endpoint_url,
@@ -249,7 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     def client_command(name: str, help_text: str) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("--endpoint-url", default=DEFAULT_ENDPOINT_URL)
+        # The variable `up` tells a backend to export: a shell set up for the stack needs no flag.
+        command.add_argument(
+            "--endpoint-url",
+            default=os.environ.get("AWS_ENDPOINT_URL", DEFAULT_ENDPOINT_URL),
+            help=f"default: $AWS_ENDPOINT_URL, else {DEFAULT_ENDPOINT_URL}",
+        )
         command.add_argument("--stage", default=DEFAULT_STAGE)
         return command
 

@@ -4,6 +4,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from leaderboard.local.stepfunctions.service_clients import client_for
+
 Run = Callable[..., dict[str, Any]]
 
 
@@ -65,3 +69,21 @@ def test_aws_sdk_s3_put_object_writes_local_s3(run: Run, aws: Callable[[str], An
     assert result["status"] == "SUCCEEDED"
     body = s3.get_object(Bucket="archive-test", Key="day/2026-01-01.json")["Body"].read()
     assert json.loads(body) == {"top": ["mario"]}
+
+
+def test_integration_clients_ignore_the_shells_endpoint(
+    endpoint_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`up` started from a shell holding its own exports (AWS_ENDPOINT_URL) still answers
+    integrations in-process: botocore would otherwise aim them at that address, path-style,
+    where moto's dispatcher answers no S3 request (a close-period failed so)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint_url)
+    # A region no other test uses: the client is built now, under this environment.
+    s3 = client_for("eu-south-2", "s3")
+
+    s3.create_bucket(
+        Bucket="shell-endpoint", CreateBucketConfiguration={"LocationConstraint": "eu-south-2"}
+    )
+
+    listed = s3.list_objects_v2(Bucket="shell-endpoint", Prefix="steps/")
+    assert listed["KeyCount"] == 0

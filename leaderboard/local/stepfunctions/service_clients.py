@@ -43,7 +43,11 @@ _CLIENT_USERS: Final = (
 )
 _MODEL_REGION: Final = "us-east-1"  # API models are the same in every region
 _CLIENT_CONFIG: Final = Config(
-    parameter_validation=False, retries={"max_attempts": 0, "total_max_attempts": 1}
+    parameter_validation=False,
+    retries={"max_attempts": 0, "total_max_attempts": 1},
+    # A shell holding `up`'s exports (AWS_ENDPOINT_URL) must not send integrations to the
+    # endpoint's address, which moto's in-process dispatcher does not answer for S3.
+    ignore_configured_endpoint_urls=True,
 )
 
 _in_process = BotocoreStubber()
