@@ -223,6 +223,7 @@ def _field_variants(
 
 def _not_objects() -> Iterator[Any]:
     yield from ([], "text", 5, None, {}, {"extra": 1}, [{"leaderboard": "arcade"}])
+    yield {"u" * 1200: 1}  # a problem longer than a Fail state's 1,000-character cause
 
 
 def _later(start: str, seconds: float) -> str:
@@ -256,6 +257,12 @@ def submit_score_cases(boards: list[str]) -> list[Case]:
     for board in ("steps", "weekly-ny-x1", "monthly-london-x1"):
         inputs += [{**base, "leaderboard": board, "occurredAt": t} for t in _TIMESTAMPS]
     cases = [Case(i, variant=n) for n, i in enumerate(inputs)]
+    # An increment with a submissionId: receipt found, absent or no cache; the add answered or
+    # failed every way and then found landed, not landed or changed; on its first and last try.
+    # (66 variants: every error output of the add with every result of VerifyAdd.)
+    for tries in (1, 3):
+        fields = {**base, "leaderboard": "season-points", "submissionId": "id-1"}
+        cases += [Case(fields, variant=n, overrides={"addTries": tries}) for n in range(66)]
     periodic = [{**base, "leaderboard": board} for board in (*PERIODIC_BOARDS, "arcade")]
     return cases + list(_timed_cases(periodic, "occurredAt"))
 
@@ -337,6 +344,14 @@ def close_period_cases(boards: list[str]) -> list[Case]:
             )
     for board in ("steps", "weekly-ny-x1", "monthly-london-x1"):
         cases += [Case({"leaderboard": board, "asOf": t}) for t in _TIMESTAMPS]
+    # A hand-over run at each attempt sees its named close in every status; the close itself
+    # under the attempt names (-r2 .. -r5) meets every page result and error.
+    fields = {"leaderboard": "steps", "period": "2026-12-04"}
+    for attempt in (1, 2, 5):
+        cases += [Case(fields, variant=n, overrides={"attempt": attempt}) for n in range(5)]
+    for n in range(36):
+        name = "steps-2026-12-04" + ("", "-r2", "-r5")[n % 3]
+        cases.append(Case(fields, execution_name=name, variant=n))
     for start in START_TIMES:
         for n, board in enumerate((*PERIODIC_BOARDS, "arcade")):
             cases.append(Case({"leaderboard": board}, start, variant=n))

@@ -44,6 +44,12 @@ EXPRESSIONS = [
     "$string({'name': '\u00fcn\u00ef', 'top': [{'score': 0.1 + 0.7}]})",
     "$string({'a': [1, {}], 'e': []}, true)",
     "'rank ' & 3 & ' of ' & 1234567890123445",
+    # $contains: null is no text (an error), undefined is undefined.
+    "$contains(null, 'Cache Not Found')",
+    "$contains({'Cause': null}.Cause, 'Cache Not Found')",
+    "$contains({}.Cause, 'Cache Not Found')",
+    "$contains('404 Cache Not Found', 'Cache Not Found')",
+    "$contains('a', /A/i)",
 ]
 
 

@@ -7,7 +7,9 @@ a Choice follows the reference engine's answers, a Fail ends it, a Catch's targe
 (The definitions list states after the states that lead to them; loops lead back only.)
 Each state's expressions see `$states.input`, `$states.context`, the variables and, in a task's
 fields, one of a few `$states.result` shapes (`$states.errorOutput` in its Catch), chosen by the
-case's variant. One reference batch per state.
+case's variant. A Catch only sees errors its ErrorEquals names (and no earlier Catch does), and
+its target gets that error output as `$states.input`, which a Choice passes on to its targets.
+One reference batch per state.
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ _ELEMENTS: Final = [
     {"value": "c", "score": -1.7976931348623157e308},
 ]
 _TOP: Final = '[{"name":"a","score":3,"rank":0}]'
+
+
+def _http_cause(status: int, body: str) -> str:
+    """An HTTP task's failure cause: the response, as JSON text."""
+    response = {"ResponseBody": body, "StatusCode": status, "StatusText": "error"}
+    return json.dumps(response, separators=(",", ":"))
+
+
 # Task results: every field a definition reads, in the shapes the services answer with.
 _TASK_RESULTS: Final[tuple[dict[str, Any], ...]] = (
     {
@@ -57,6 +67,28 @@ _TASK_RESULTS: Final[tuple[dict[str, Any], ...]] = (
     },
     {"StatusCode": 200, "ResponseBody": {}},
 )
+# Task results of particular states (by state name, in place of the shapes above), picked by
+# variant: the total after an add that answered with an error, where the total before was 10
+# and the add's new total reads 32 (landed, not landed, changed by another submission); a
+# receipt's total as text or as JSON; a named close in every status (AWS's field names, and
+# the local engine's).
+_STATE_RESULTS: Final[Mapping[str, tuple[dict[str, Any], ...]]] = {
+    "FetchScoreBefore": ({"StatusCode": 200, "ResponseBody": {"score": 10}},),
+    "IncrementScore": ({"StatusCode": 200, "ResponseBody": {"score": 32}},),
+    "VerifyAdd": tuple({"StatusCode": 200, "ResponseBody": {"score": s}} for s in (42, 10, 7)),
+    "FetchReceipt": (
+        {"StatusCode": 200, "ResponseBody": "54.5"},
+        {"StatusCode": 200, "ResponseBody": 54.5},
+        {"StatusCode": 200, "ResponseBody": "1e+21"},
+    ),
+    "DescribeClose": (
+        {"Status": "SUCCEEDED", "ExecutionArn": "arn:x:steps-2026-12-04", "Output": '{"size":3}'},
+        {"status": "FAILED", "executionArn": "arn:x:steps-2026-12-04-r2", "error": "E"},
+        {"Status": "TIMED_OUT", "ExecutionArn": "arn:x:steps-2026-12-04-r3"},
+        {"status": "ABORTED", "executionArn": "arn:x:steps-2026-12-04-r4"},
+        {"Status": "RUNNING", "ExecutionArn": "arn:x:steps-2026-12-04-r5"},
+    ),
+}
 _BRANCH_RESULTS: Final[tuple[list[Any], ...]] = (
     [{"rank": 3}, {"score": 12.5}, {"top": [{"name": "a", "score": 3, "rank": 0}]}, {"size": 10}],
     [{"rank": None}, {"score": None}, {"top": []}, {"size": 0}],
@@ -74,6 +106,15 @@ _ERROR_OUTPUTS: Final[tuple[dict[str, Any], ...]] = (
     {"Error": "States.Timeout"},
     {"Error": "States.TaskFailed", "Cause": None},
     {"Error": "States.Http.StatusCode.400", "Cause": '{"message": "bad\\n"}'},
+    # Momento's 404s: no such key, member or sorted set; no such cache (an outage).
+    {"Error": "States.Http.StatusCode.404", "Cause": _http_cause(404, "Key Not Found")},
+    {"Error": "States.Http.StatusCode.404", "Cause": _http_cause(404, "Cache Not Found")},
+    # Answered, so not still in flight: an increment with a submissionId checks if it landed.
+    {"Error": "States.Http.StatusCode.500", "Cause": _http_cause(500, "internal error")},
+    {"Error": "States.Http.StatusCode.503", "Cause": _http_cause(503, "unavailable " * 100)},
+    {"Error": "States.Http.StatusCode.504", "Cause": _http_cause(504, "Gateway Timeout")},
+    {"Error": "Sfn.ExecutionAlreadyExistsException", "Cause": "Execution Already Exists"},
+    {"Error": "States.Http.Socket", "Cause": "Connection refused"},
 )
 
 
@@ -150,12 +191,25 @@ def _context(case: Case, state: str) -> dict[str, Any]:
     }
 
 
-def _result(state: Mapping[str, Any], variant: int) -> Any:
+def _result(path: str, state: Mapping[str, Any], variant: int) -> Any:
     kind = state.get("Type")
-    shapes: Sequence[Any] = (
+    shapes: Sequence[Any] = _STATE_RESULTS.get(path.rsplit("/", 1)[-1]) or (
         _BRANCH_RESULTS if kind == "Parallel" else _MAP_RESULTS if kind == "Map" else _TASK_RESULTS
     )
     return shapes[variant % len(shapes)]
+
+
+def _error_output(state: Mapping[str, Any], index: int, variant: int) -> dict[str, Any]:
+    """An error the state's Catch `index` catches: one its ErrorEquals names, no earlier one's."""
+    catches = state["Catch"]
+    earlier = {name for catch in catches[:index] for name in catch["ErrorEquals"]}
+    names = catches[index]["ErrorEquals"]
+    caught = [
+        output
+        for output in _ERROR_OUTPUTS
+        if output["Error"] not in earlier and ("States.ALL" in names or output["Error"] in names)
+    ]
+    return caught[variant % len(caught)] if caught else {"Error": names[0], "Cause": "sample"}
 
 
 @dataclass
@@ -187,6 +241,39 @@ def _successors(state: Mapping[str, Any], answers: Mapping[str, dict[str, Any]])
     return following | ({state["Next"]} if "Next" in state else set())
 
 
+def _assign_literals(
+    state: Mapping[str, Any],
+    live: Sequence[int],
+    cases: Sequence[Case],
+    variables: list[dict[str, Any]],
+) -> None:
+    """The state's literal Assigns (a case's overrides in their place)."""
+    for name, value in state.get("Assign", {}).items():
+        if not (isinstance(value, str) and value.startswith("{%")):
+            for n in live:
+                variables[n][name] = cases[n].overrides.get(name, value)
+
+
+def _pass_inputs(
+    state: Mapping[str, Any],
+    prefix: str,
+    inputs: dict[str, Any],
+    answers: Mapping[str, dict[str, Any]],
+    path: str,
+    variant: int,
+) -> None:
+    """Sets the input of the state's Catch targets (the error output, or the Catch's Output)
+    and, for a Choice that got one, of its targets (a Choice's output is its input)."""
+    for index, catch in enumerate(state.get("Catch", [])):
+        output = answers.get(f"Catch/{index}/Output", {})
+        error = output["value"] if "value" in output else _error_output(state, index, variant)
+        inputs[prefix + catch["Next"]] = error
+    if state.get("Type") == "Choice" and path in inputs:
+        for target in [*(c["Next"] for c in state["Choices"]), state.get("Default")]:
+            if target is not None:
+                inputs[prefix + target] = inputs[path]
+
+
 def walk(
     definition: Mapping[str, Any],
     cases: Sequence[Case],
@@ -198,29 +285,35 @@ def walk(
     comparison = Comparison()
     variables: list[dict[str, Any]] = [{} for _ in cases]
     reached: list[set[str]] = [{definition["StartAt"]} for _ in cases]
+    # `$states.input` of a Catch's target (the error output) and of a Choice's targets after it.
+    inputs: list[dict[str, Any]] = [{} for _ in cases]
     for path, state, in_map in states_in_order(definition["States"]):
         expressions = list(_expressions(path, state))
         top_level = path.split("/", 1)[0]
+        prefix = path[: -len(path.rsplit("/", 1)[-1])]
         live = [n for n, states in enumerate(reached) if top_level in states]
         if not expressions or not live:
+            _assign_literals(state, live, cases, variables)
             if path == top_level:
                 for n in live:
                     reached[n] |= _successors(state, {})
             continue
         comparison.expressions += len(expressions)
         requests: list[Request] = []
-        for case, known in ((cases[n], variables[n]) for n in live):
-            item = [0, 5] if in_map else case.input
+        for n in live:
+            case = cases[n]
+            item = inputs[n].get(path, [0, 5] if in_map else case.input)
             states = {
                 "input": item,
                 "context": _context(case, path),
-                "result": _result(state, case.variant),
+                "result": _result(path, state, case.variant),
             }
             for expression in expressions:
                 own = dict(states)
                 if expression.in_catch:
-                    own["errorOutput"] = _ERROR_OUTPUTS[case.variant % len(_ERROR_OUTPUTS)]
-                requests.append(Request(expression.text, {**known, "states": own}))
+                    catch = int(expression.field.split("/")[1])
+                    own["errorOutput"] = _error_output(state, catch, case.variant)
+                requests.append(Request(expression.text, {**variables[n], "states": own}))
         answers = reference.evaluate(requests)
         per_case: dict[int, dict[str, dict[str, Any]]] = {n: {} for n in live}
         for index, (request, expected) in enumerate(zip(requests, answers, strict=True)):
@@ -241,10 +334,9 @@ def walk(
                 comparison.values += 1
             if expression.assigns is not None and "value" in expected:
                 variables[n][expression.assigns] = expected["value"]
-        for name, value in state.get("Assign", {}).items():
-            if not (isinstance(value, str) and value.startswith("{%")):
-                for n in live:
-                    variables[n][name] = cases[n].overrides.get(name, value)
+        _assign_literals(state, live, cases, variables)
+        for n in live:
+            _pass_inputs(state, prefix, inputs[n], per_case[n], path, cases[n].variant)
         if path == top_level:
             for n in live:
                 reached[n] |= _successors(state, per_case[n])

@@ -12,6 +12,8 @@ JavaScript regex and ``$string`` writes numbers as JavaScript does. The differen
   ``5e-324``, ``null`` for a number that rounds past the largest double); the port wrote
   ``1.23456789012346e+17``, ``4.94065645841247e-324``, escaped non-ASCII text and left
   numbers inside arrays and objects unrounded.
+- ``$contains(null, ...)``: JavaScript refuses null as the text (T0410, so AWS fails the state
+  with States.QueryEvaluationError); the port answered undefined, which a Choice reads as false.
 """
 
 import decimal
@@ -20,7 +22,7 @@ import math
 import re
 from typing import Any, Final
 
-from jsonata import parser
+from jsonata import jexception, parser
 from jsonata.functions import Functions
 from jsonata.jsonata import Jsonata
 from jsonata.regex_engine import RegexFlags
@@ -128,6 +130,17 @@ def _string(arg: Any, prettify: bool) -> str:
     return _json_text(arg, "  " if prettify else "", 0)
 
 
+def _contains(text: Any, token: Any) -> bool | None:
+    """``$contains`` as jsonata-js checks its first argument: null is no string (T0410)."""
+    if text is Utils.NULL_VALUE:
+        raise jexception.JException("T0410", -1, 1, "contains")
+    result: bool | None = Functions.contains(text, token)
+    return result
+
+
 def install() -> None:
-    """Give jsonata-python JavaScript's number text; regexes go through ``javascript_regex``."""
+    """Give jsonata-python JavaScript's number text and ``$contains``; regexes go through
+    ``javascript_regex``."""
     replace_attribute(Functions, "_string", staticmethod(_string))
+    # The built-in was bound to its implementation when jsonata was imported.
+    replace_attribute(Jsonata.static_frame.lookup("contains"), "method", _contains)
