@@ -14,7 +14,7 @@ Machines:
   plugged into moto's stubbed evaluator exactly where the JVM would be (moto still composes
   and parses the full expression text every time) and our StartSyncExecution action, which
   runs moto's own synchronous execution class. No definition cache, no compiled-expression
-  cache, no in-process service clients. Ours is ``install_extensions()``.
+  cache, no in-process service clients. Ours is ``moto_extensions.install()``.
 - B: the same shape with an HTTP Task in each branch (local keep-alive HTTP server): ours only.
 - C: submit-score-like: JSONata, 5 HTTP calls (one, then 3 in a Parallel, then one) and an
   ``events:putEvents``: ours only, sequential p50/p99 and 8 concurrent callers.
@@ -39,10 +39,10 @@ from moto.stepfunctions.parser.asl.component.common.string import string_express
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.parser.asl.jsonata import validations
 
+from leaderboard.local import moto_extensions
+from leaderboard.local.patching import replace_attribute
 from leaderboard.local.stepfunctions import sync_execution
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
-from leaderboard.local.stepfunctions.extensions import install_extensions
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 HTTP = "arn:aws:states:::http:invoke"
@@ -285,7 +285,7 @@ def concurrent_rate(
 def run_side(side: str, iterations: int, concurrent_seconds: float) -> dict[str, Any]:
     server: AwsEndpoint | ThreadedMotoServer
     if side == "ours":
-        install_extensions()
+        moto_extensions.install()
         server = AwsEndpoint(port=0)
         server.start()
         host, port = "127.0.0.1", server.port
