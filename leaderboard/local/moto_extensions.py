@@ -146,17 +146,22 @@ def check_moto_version(found: str) -> None:
         )
 
 
-def install(*, speed: bool = True) -> None:
-    """Install every extension (idempotent); ``speed=False`` leaves the speed patches out."""
+def install(*, speed: bool | None = None) -> None:
+    """Install every extension; ``speed=False`` leaves the speed patches out.
+
+    Idempotent: without ``speed`` (the endpoint's call) whatever is installed stays, else
+    everything is installed; asking for the other setting than the installed one is refused.
+    """
     global _installed_with_speed  # noqa: PLW0603 - a process-wide, once-only patch
     with _install_lock:
         if _installed_with_speed is not None:
-            if _installed_with_speed != speed:
+            if speed is not None and speed != _installed_with_speed:
                 raise ValueError(
                     f"speed: the extensions are installed with speed={_installed_with_speed};"
                     " uninstall() first"
                 )
             return
+        speed = True if speed is None else speed
         check_moto_version(importlib.metadata.version("moto"))
         with patch_group(importlib.import_module(__name__), Kind.FEATURE):
             # moto's switch from recording executions to running them (server and decorator).

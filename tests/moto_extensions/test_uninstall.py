@@ -57,4 +57,5 @@ def test_without_the_speed_patches_every_feature_is_still_installed() -> None:
 
     assert report["without_speed"] == report["installed"]
     assert report["without_speed_kinds"] == ["feature"]
+    assert report["kept_without_speed"] is True
     assert report["features_alike"] is True

@@ -123,6 +123,8 @@ def main() -> None:
 
     moto_extensions.install(speed=False)
     without_speed = patching.patches()
+    moto_extensions.install()  # as the endpoint calls it: keeps what is installed
+    report["kept_without_speed"] = len(patching.patches()) == len(without_speed)
     report["without_speed"] = behaviour()
     report["without_speed_kinds"] = sorted({patch.kind.value for patch in without_speed})
     report["features_alike"] = {
