@@ -78,7 +78,7 @@ def patch_group(module: ModuleType, kind: Kind, *, speed: bool = True) -> Iterat
 
     With ``speed=False`` a patch of kind ``SPEED`` is not made.
     """
-    why = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+    why = (module.__doc__ or "").strip().partition("\n")[0]
     token = _group.set(_Group(module.__name__, why, kind, speed))
     try:
         yield
