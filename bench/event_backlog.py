@@ -6,7 +6,7 @@ The local runtime's bus delivers every event to one SQS queue (a rule matching t
 as ``LocalStack`` creates it) that only ``events`` and ``LocalStack.received_events`` drain,
 so a session that never drains leaves a backlog. For each backlog of undrained events
 (delivered through the bus beforehand), in moto's backends in-process with
-``install_extensions()``, as the runtime's in-process service clients call them:
+``moto_extensions.install()``, as the runtime's in-process service clients call them:
 - delivery: CPU per event ``PutEvents`` puts on the bus and the rule delivers to the queue;
 - draining: CPU per message received (10 at a time, oldest first) and deleted, as
   ``events`` does;
@@ -36,7 +36,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.events.models import EventsBackend, events_backends
 from moto.sqs.models import SQSBackend, sqs_backends
 
-from leaderboard.local.stepfunctions.extensions import install_extensions
+from leaderboard.local import moto_extensions
 
 REGION = "us-east-1"
 BUS = "bench-bus"
@@ -100,7 +100,7 @@ def drain(sqs: SQSBackend, count: int) -> float:
 
 def measure(backlog: int, count: int) -> Costs:
     """Deliver ``backlog`` events, then time ``count`` more delivered and ``count`` drained."""
-    install_extensions()
+    moto_extensions.install()
     with mock_aws():
         create_bus_to_queue()
         bus = events_backends[DEFAULT_ACCOUNT_ID][REGION]

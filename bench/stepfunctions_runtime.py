@@ -1,11 +1,14 @@
-"""Stock moto vs our Step Functions runtime, side by side, in one run.
+"""Stock moto vs our Step Functions runtime, with and without its speed patches, in one run.
 
     python -m bench.stepfunctions_runtime [--iterations 200] [--concurrent-seconds 5]
 
-Each side runs in its own process with its own server on a free loopback port (stock:
-moto's ``ThreadedMotoServer``; ours: the local runtime's ``AwsEndpoint``), and every
-execution goes through boto3 ``StartSyncExecution`` over HTTP, as a backend would. The
-product's own workflow through the whole local stack is ``python -m bench.submit_score``.
+Three sides: stock moto; ours with the feature patches only (``install(speed=False)``); ours
+(``install()``, feature and speed patches, as the local runtime runs). The last two run the
+same workload, so their ratio is what the speed patches buy. Each side runs in its own
+process with its own server on a free loopback port (stock: moto's ``ThreadedMotoServer``;
+ours: the local runtime's ``AwsEndpoint``), and every execution goes through boto3
+``StartSyncExecution`` over HTTP, as a backend would. The product's own workflow through the
+whole local stack is ``python -m bench.submit_score``.
 
 Machines:
 - A: 7 states, JSONata, a 4-branch Parallel of Pass states. Stock moto cannot evaluate
@@ -14,13 +17,15 @@ Machines:
   plugged into moto's stubbed evaluator exactly where the JVM would be (moto still composes
   and parses the full expression text every time) and our StartSyncExecution action, which
   runs moto's own synchronous execution class. No definition cache, no compiled-expression
-  cache, no in-process service clients. Ours is ``install_extensions()``.
-- B: the same shape with an HTTP Task in each branch (local keep-alive HTTP server): ours only.
+  cache, no in-process service clients.
+- B: the same shape with an HTTP Task in each branch (local keep-alive HTTP server): ours only
+  (both variants).
 - C: submit-score-like: JSONata, 5 HTTP calls (one, then 3 in a Parallel, then one) and an
-  ``events:putEvents``: ours only, sequential p50/p99 and 8 concurrent callers.
+  ``events:putEvents``: ours only (both variants), sequential p50/p99 and 8 concurrent callers.
 """
 
 import argparse
+import importlib
 import json
 import statistics
 import subprocess
@@ -39,13 +44,14 @@ from moto.stepfunctions.parser.asl.component.common.string import string_express
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.parser.asl.jsonata import validations
 
+from leaderboard.local import moto_extensions
+from leaderboard.local.patching import Kind, patch_group, replace_attribute, set_item
 from leaderboard.local.stepfunctions import sync_execution
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
-from leaderboard.local.stepfunctions.extensions import install_extensions
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 HTTP = "arn:aws:states:::http:invoke"
+SIDES = ("stock", "features-only", "ours")
 
 
 def _pass_branch(index: int) -> dict[str, Any]:
@@ -234,11 +240,13 @@ def install_stock_side() -> None:
     def naive(expression: str) -> Any:
         return jsonata.Jsonata(expression).evaluate(None)
 
-    # Where moto 5.2.5 calls its stubbed JVM evaluator (it imported the name into each).
-    for module in (moto_jsonata, string_expression, validations):
-        replace_attribute(module, "eval_jsonata_expression", naive)
-    default_user_config["stepfunctions"] = {"execute_state_machine": True}
-    sync_execution.install()
+    with patch_group(importlib.import_module(__name__), Kind.FEATURE):
+        # Where moto 5.2.5 calls its stubbed JVM evaluator (it imported the name into each).
+        for module in (moto_jsonata, string_expression, validations):
+            replace_attribute(module, "eval_jsonata_expression", naive)
+        set_item(default_user_config, "stepfunctions", {"execute_state_machine": True})
+    with patch_group(sync_execution, Kind.FEATURE):
+        sync_execution.install()
 
 
 def measure(call: Callable[[], dict[str, Any]], iterations: int) -> dict[str, float]:
@@ -284,8 +292,8 @@ def concurrent_rate(
 
 def run_side(side: str, iterations: int, concurrent_seconds: float) -> dict[str, Any]:
     server: AwsEndpoint | ThreadedMotoServer
-    if side == "ours":
-        install_extensions()
+    if side != "stock":
+        moto_extensions.install(speed=side == "ours")
         server = AwsEndpoint(port=0)
         server.start()
         host, port = "127.0.0.1", server.port
@@ -323,7 +331,7 @@ def run_side(side: str, iterations: int, concurrent_seconds: float) -> dict[str,
             iterations,
         )
     }
-    if side == "ours":
+    if side != "stock":
         base = start_http_server()
         connection = client("events").create_connection(
             Name="bench",
@@ -355,7 +363,7 @@ def main() -> None:
     )
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--concurrent-seconds", type=float, default=5.0)
-    parser.add_argument("--side", choices=["stock", "ours"], help=argparse.SUPPRESS)
+    parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
         print(json.dumps(run_side(args.side, args.iterations, args.concurrent_seconds)))
@@ -377,27 +385,39 @@ def main() -> None:
         figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
         return figures
 
-    stock, ours = side("stock"), side("ours")
+    stock, features, ours = side("stock"), side("features-only"), side("ours")
     print(
         "Step Functions runtime, StartSyncExecution over HTTP,"
         f" {args.iterations} sequential executions per machine"
     )
-    print(f"{'machine':<44}{'p50 ms':>9}{'p99 ms':>9}{'exec/s':>9}")
+    print(f"{'machine':<52}{'p50 ms':>9}{'p99 ms':>9}{'exec/s':>9}")
     rows = [
         ("A 7-state JSONata, Parallel x4 Pass: stock", stock["A"]),
+        ("A same machine: ours, feature patches only", features["A"]),
         ("A same machine: ours", ours["A"]),
-        ("B 7-state JSONata, Parallel x4 HTTP: ours", ours["B"]),
-        ("C submit-score (5 HTTP + putEvents): ours", ours["C"]),
+        ("B 7-state JSONata, Parallel x4 HTTP: features only", features["B"]),
+        ("B same machine: ours", ours["B"]),
+        ("C submit-score (5 HTTP + putEvents): features only", features["C"]),
+        ("C same machine: ours", ours["C"]),
     ]
     for label, row in rows:
-        print(f"{label:<44}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['per_s']:>9.1f}")
+        print(f"{label:<52}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['per_s']:>9.1f}")
     p50_ratio = stock["A"]["p50_ms"] / ours["A"]["p50_ms"]
     rate_ratio = ours["A"]["per_s"] / stock["A"]["per_s"]
     print(
         f"A ours vs stock: p50 {p50_ratio:.1f}x lower, {rate_ratio:.1f}x executions/s (target 4x)"
     )
+    for machine in ("A", "B", "C"):
+        slow, fast = features[machine], ours[machine]
+        print(
+            f"{machine} speed patches: p50 {slow['p50_ms'] / fast['p50_ms']:.1f}x lower,"
+            f" {fast['per_s'] / slow['per_s']:.1f}x executions/s"
+        )
     print(f"C p50 {ours['C']['p50_ms']:.1f} ms (target <= 20 ms)")
-    print(f"C with 8 concurrent callers: {ours['C8']:.0f} executions/s (target >= 100)")
+    print(
+        f"C with 8 concurrent callers: {ours['C8']:.0f} executions/s (target >= 100);"
+        f" feature patches only {features['C8']:.0f} ({ours['C8'] / features['C8']:.1f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -10,13 +10,14 @@ patch of moto's execution object); nothing else in the process is affected.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Final
 
 from moto.stepfunctions.parser.backend.execution import Execution
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import Kind, patch_group, patched_by, replace_attribute
 from leaderboard.naming import resource_prefix
 
 _ZERO: Final = timedelta(0)
@@ -27,7 +28,6 @@ class LocalClock:
 
     _by_machine_prefix: ClassVar[dict[str, LocalClock]] = {}
     _registry_lock: ClassVar = threading.Lock()
-    _installed: ClassVar = False
 
     def __init__(self) -> None:
         self._offset = _ZERO
@@ -76,7 +76,7 @@ class LocalClock:
     @classmethod
     def _install(cls) -> None:
         with cls._registry_lock:
-            if cls._installed:
+            if patched_by(__name__):  # not after moto_extensions.uninstall() undid it
                 return
             original = Execution.__init__
 
@@ -86,5 +86,5 @@ class LocalClock:
                 if clock is not None:
                     execution.start_date = execution.start_date + clock.offset
 
-            replace_attribute(Execution, "__init__", shifted_init)
-            cls._installed = True
+            with patch_group(importlib.import_module(__name__), Kind.FEATURE):
+                replace_attribute(Execution, "__init__", shifted_init)

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from leaderboard.local.stepfunctions.extensions import install_extensions
+from leaderboard.local import moto_extensions
 from tests.jsonata_fidelity.reference import ReferenceEngine
 
 
 @pytest.fixture(scope="session")
 def reference() -> Iterator[ReferenceEngine]:
-    install_extensions()  # the local engine exactly as the local runtime runs it
+    moto_extensions.install()  # the local engine exactly as the local runtime runs it
     engine = ReferenceEngine()
     yield engine
     engine.close()

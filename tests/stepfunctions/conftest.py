@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from leaderboard.local.stepfunctions.extensions import install_extensions
+from leaderboard.local import moto_extensions
 from tests.stepfunctions.http_target import HttpTarget, start_http_target
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/local"
@@ -19,7 +19,7 @@ _names = itertools.count()
 
 @pytest.fixture(scope="session")
 def endpoint_url() -> Iterator[str]:
-    install_extensions()
+    moto_extensions.install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -10,8 +10,8 @@ from typing import Any
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramRunning
 from moto.stepfunctions.parser.asl.eval.states import States
 
+from leaderboard.local import moto_extensions
 from leaderboard.local.stepfunctions import json_clone
-from leaderboard.local.stepfunctions.extensions import install_extensions
 
 
 def test_json_values_are_rebuilt_all_the_way_down() -> None:
@@ -44,7 +44,7 @@ def test_program_states_are_copied_independently() -> None:
 
 
 def test_a_state_never_sees_another_state_mutate_its_data() -> None:
-    install_extensions()
+    moto_extensions.install()
     states = States(context={"Execution": {"Input": {}}, "StateMachine": {}})  # type: ignore[typeddict-item]
     output = {"items": [{"n": 1}]}
     states.reset(input_value=output)
@@ -56,7 +56,7 @@ def test_a_state_never_sees_another_state_mutate_its_data() -> None:
 
 def test_patched_moto_modules_use_nothing_else_from_copy() -> None:
     """The stand-in only has ``deepcopy``: an upgrade calling ``copy.copy`` fails here first."""
-    install_extensions()
+    moto_extensions.install()
     for name in json_clone.COPYING_MODULES:
         module = importlib.import_module(name)
         assert module.copy is json_clone

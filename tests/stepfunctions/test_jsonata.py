@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from jsonata import Jsonata
 
+from leaderboard.local import moto_extensions
 from leaderboard.local.stepfunctions import jsonata_eval
-from leaderboard.local.stepfunctions.extensions import install_extensions
 
 Run = Callable[..., dict[str, Any]]
 
@@ -134,7 +134,7 @@ def test_null_is_kept_apart_from_undefined() -> None:
 
 
 def test_variables_resolve_lexically_through_the_frame_loop() -> None:
-    install_extensions()  # replaces jsonata's recursive Frame.lookup
+    moto_extensions.install()  # replaces jsonata's recursive Frame.lookup
     assert Jsonata.Frame.lookup is jsonata_eval._lookup
     closure = "( $x := 1; $f := function() { $x }; ( $x := 2; [$f(), $x, $y] ) )"
     assert jsonata_eval.evaluate(closure, {"y": None}) == [1, 2, None]

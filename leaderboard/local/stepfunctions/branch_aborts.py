@@ -21,8 +21,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_wo
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventHistoryContext, EventManager
 
+from leaderboard.local.patching import replace_attribute
 from leaderboard.local.stepfunctions.event_chain import events_back
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _ABORTED: Final = {
     HistoryEventType.TaskStateEntered: HistoryEventType.TaskStateAborted,

@@ -12,7 +12,7 @@ from typing import Any
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 
 def aws_timestamp(moment: datetime.datetime) -> str:

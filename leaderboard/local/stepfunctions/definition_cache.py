@@ -8,10 +8,13 @@ Likewise moto hands every ResultPath and JSONPath to jsonpath-ng's ``parse``, wh
 fresh yacc parser each call (about 1 ms); parsed paths are immutable and shared here. That
 includes EventBridge's target input paths, which moto parses on every ``PutEvents`` by
 importing ``jsonpath_ng.ext.parse`` at call time, so the cached parser replaces that name too.
+The definition cache wraps the parser installed before it (``field_paths``'s, which records
+each expression's field path), so that walk too runs once per definition.
 """
 
 import functools
 import importlib
+from collections.abc import Callable
 from typing import Any, Final
 
 import jsonpath_ng
@@ -22,8 +25,7 @@ from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import json_path
 
-from leaderboard.local.stepfunctions.field_paths import annotate
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 _DEFINITION_CACHE_SIZE: Final = 256
 _PARSER: Final = "moto.stepfunctions.parser."
@@ -38,19 +40,14 @@ _THREAD_LIST_USERS: Final = (
     "backend.execution_worker",
 )
 
-_uncached_parse = AmazonStateLanguageParser.parse
+_uncached_parse: Callable[[str], tuple[Any, Any]] = AmazonStateLanguageParser.parse
 _uncached_extended_json_path_parse = jsonpath_ng.ext.parse  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=_DEFINITION_CACHE_SIZE)
 def parse_definition(definition: str) -> tuple[Any, Any]:
-    """The parsed program and parse tree for one definition text (errors are not cached).
-
-    Each JSONata expression's field path is recorded here, once per definition.
-    """
-    program, tree = _uncached_parse(definition)
-    annotate(program)
-    return program, tree
+    """The parsed program and parse tree for one definition text (errors are not cached)."""
+    return _uncached_parse(definition)
 
 
 @functools.lru_cache(maxsize=_DEFINITION_CACHE_SIZE * 16)
@@ -77,7 +74,10 @@ class _DiscardingList(list[Any]):
 
 
 def install() -> None:
-    """Cache parsing and remove the unbounded thread list."""
+    """Cache parsing (of the parser installed so far) and remove the unbounded thread list."""
+    global _uncached_parse  # noqa: PLW0603 - the parser this caches is the one installed before it
+    _uncached_parse = AmazonStateLanguageParser.parse
+    parse_definition.cache_clear()
     replace_attribute(AmazonStateLanguageParser, "parse", staticmethod(parse_definition))
     replace_attribute(result_path, "parse", _parse_json_path)
     replace_attribute(json_path, "parse", _parse_extended_json_path)

@@ -19,8 +19,8 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
+from leaderboard.local.patching import add_attribute, replace_attribute
 from leaderboard.local.stepfunctions.asl_checks import Diagnostic, check_definition
-from leaderboard.local.stepfunctions.patching import add_attribute, replace_attribute
 
 # ValidateStateMachineDefinition's maxResults: 1..100, 100 when absent (AWS API reference).
 _MAX_DIAGNOSTICS: Final = 100

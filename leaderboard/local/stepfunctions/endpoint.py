@@ -22,9 +22,9 @@ from moto.core.request import (
 )
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+from leaderboard.local import moto_extensions
 from leaderboard.local.aws_client import local_client
 from leaderboard.local.endpoints import AWS_ENDPOINT_PORT, LOCAL_HOST
-from leaderboard.local.stepfunctions.extensions import install_extensions
 
 SERVICES: Final = (
     "stepfunctions",
@@ -79,7 +79,7 @@ class _Server(wsgi.Server):
 
 def enable_execution() -> None:
     """Makes moto run state machines with its ASL interpreter, patched by our extensions."""
-    install_extensions()  # also switches moto from recording executions to running them
+    moto_extensions.install()  # also switches moto from recording executions to running them
     # The interpreter logs every failed state (caught ones too) at ERROR with its parse tree;
     # a failed state is a workflow outcome, shown by the execution history and the trace.
     logging.getLogger(_INTERPRETER_LOGGER).setLevel(logging.CRITICAL)

@@ -12,7 +12,7 @@ from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name
 )
 from moto.stepfunctions.parser.asl.component.common.error_name.error_name import ErrorName
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 
 def _accept_any_name(self: CustomErrorName, error_name: str | None) -> None:

@@ -36,8 +36,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.execute_state import Exe
 from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from leaderboard.local.patching import replace_attribute
 from leaderboard.local.stepfunctions.event_chain import events_back
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _ERROR = StatesErrorNameType.StatesQueryEvaluationError
 _PREFIX_START = "An error occurred while executing the state '"

@@ -19,7 +19,7 @@ from moto.core.responses import ActionResult
 from moto.stepfunctions.exceptions import InvalidToken, ValidationException
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 DEFAULT_PAGE_SIZE: Final = 100
 MAX_PAGE_SIZE: Final = 1000

@@ -10,7 +10,7 @@ from typing import Any
 
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 _start_execution = StepFunctionsParserBackend.start_execution
 

@@ -4,16 +4,22 @@ AWS's causes and ``EvaluationFailed`` events name the field an expression was wr
 relative to its state: ``/`` before each object key, ``[i]`` after an array or list field
 (``Output/result``, ``Arguments/Payload/list[1]``, ``Assign/y/z``, ``Choices[1]/Condition``,
 ``Catch[0]/Output``). moto's components do not know their parents, so each parsed program is
-walked once (it is cached per definition) and every ``StringJSONata`` is given its path.
+walked as it is parsed (``definition_cache`` then keeps it per definition) and every
+``StringJSONata`` is given its path.
 """
 
 import weakref
-from typing import Final
+from typing import Any, Final
 
 from moto.stepfunctions.parser.asl.component.common.string.string_expression import (
     StringJSONata,
 )
 from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+from leaderboard.local.patching import replace_attribute
+
+_moto_parse = AmazonStateLanguageParser.parse
 
 # moto 5.2.5 component class -> the ASL field it stands for.
 _FIELD_NAMES: Final = {
@@ -89,3 +95,15 @@ def _walk(node: object, path: str) -> None:
                 _walk(item, path)
         else:
             _walk(value, path)
+
+
+def parse_and_annotate(definition: str) -> tuple[Any, Any]:
+    """moto's parse, with the field path of every JSONata expression recorded."""
+    program, tree = _moto_parse(definition)
+    annotate(program)
+    return program, tree
+
+
+def install() -> None:
+    """Record field paths wherever moto parses a definition."""
+    replace_attribute(AmazonStateLanguageParser, "parse", staticmethod(parse_and_annotate))

@@ -46,9 +46,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 )
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from leaderboard.local.patching import replace_attribute
 from leaderboard.local.stepfunctions.http_connection import ConnectionAuth, resolve_connection
 from leaderboard.local.stepfunctions.inline_execution import evaluate_in_caller_thread
-from leaderboard.local.stepfunctions.patching import replace_attribute
 from leaderboard.local.stepfunctions.url_encoding import url_encode
 
 _PARAMETERS: Final = frozenset(

@@ -25,8 +25,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_wo
     BranchWorker,
 )
 
+from leaderboard.local.patching import replace_attribute
 from leaderboard.local.stepfunctions import json_clone
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _stock_program_eval = Program.eval
 _stock_evaluate_with_timeout = ExecutionState._evaluate_with_timeout

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 _FIELD: Final = "ItemBatcher"
 _EXPRESSION: Final = re.compile(r"\{%(.*)%\}", re.DOTALL)

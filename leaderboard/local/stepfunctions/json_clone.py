@@ -25,7 +25,7 @@ from moto.stepfunctions.parser.asl.eval.program_state import (
     ProgramTimedOut,
 )
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 # Immutable, so a copy may share them (history events carry datetimes).
 _SHARED_TYPES: Final = frozenset({str, int, float, bool, type(None), datetime.datetime})

@@ -33,11 +33,10 @@ from moto.stepfunctions.parser.asl.component.common.query_language import QueryL
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 
-from leaderboard.local.stepfunctions import jsonata_javascript
+from leaderboard.local.patching import Kind, replace_attribute
 from leaderboard.local.stepfunctions.evaluation_failures import evaluation_failure
 from leaderboard.local.stepfunctions.field_paths import field_path
 from leaderboard.local.stepfunctions.jsonata_javascript import javascript_regex
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _EXPRESSION_CACHE_SIZE: Final = 4096
 # A variable, or plain field names after one: `$key`, `$states.input.name`.
@@ -225,8 +224,7 @@ def _eval_bare_expression(expression: str) -> Any:
 
 def install() -> None:
     """Point moto's JSONata hooks at jsonata-python; make its variable lookups cheaper."""
-    jsonata_javascript.install()
-    replace_attribute(Jsonata.Frame, "lookup", _lookup)
+    replace_attribute(Jsonata.Frame, "lookup", _lookup, kind=Kind.SPEED)
     replace_attribute(string_expression.StringJSONata, "_eval_body", _eval_string_jsonata)
     replace_attribute(
         string_expression.StringVariableSample, "_eval_body", _eval_string_variable_sample

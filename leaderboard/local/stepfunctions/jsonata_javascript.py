@@ -28,7 +28,7 @@ from jsonata.jsonata import Jsonata
 from jsonata.regex_engine import RegexFlags
 from jsonata.utils import Utils
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 # ECMAScript's Number::toString switches to exponent notation outside these decimal exponents.
 _PLAIN_EXPONENTS: Final = range(-5, 22)

@@ -13,7 +13,7 @@ from typing import Any
 
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 _moto_integration = lambda_eval_utils.execute_lambda_function_integration
 

@@ -21,7 +21,7 @@ from moto.stepfunctions.parser.asl.component.common.path.items_path import Items
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 _items_path_eval_body = ItemsPath._eval_body
 

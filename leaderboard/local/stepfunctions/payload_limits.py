@@ -13,7 +13,7 @@ from typing import Any, Final
 from moto.stepfunctions.exceptions import ValidationException
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 # AWS's limit on execution data: bytes of the string in UTF-8.
 MAX_PAYLOAD_BYTES: Final = 262_144

@@ -5,7 +5,7 @@ calls) and then tries a few hundred URL regexes to find the service behind the `
 header, all while holding the dispatcher's global lock, and (2) lists the response class's
 methods with ``inspect.getmembers`` to check that the action exists. Both answers are fixed
 once moto is imported and the extensions are installed (the package directory does not
-change, URL patterns and response methods are added only by ``install_extensions``), so
+change, URL patterns and response methods are added only by ``moto_extensions.install``), so
 each is computed once. Together they were about a third of the server's time per request.
 
 Then, (3) moto writes the request id into every response body with a look-behind regex
@@ -24,7 +24,7 @@ from moto.core import responses, utils
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.utilities.aws_headers import gen_amzn_requestid_long
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 _HOST_CACHE_SIZE: Final = 1024  # distinct Host headers: one per endpoint and service name
 _stock_moto_modules: Final[Callable[[], Any]] = backends.list_of_moto_modules

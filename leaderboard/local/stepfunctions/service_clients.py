@@ -19,9 +19,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
     state_task_service_aws_sdk,
 )
 
+from leaderboard.local.patching import replace_attribute
 from leaderboard.local.stepfunctions.events_client import LocalEventsClient
 from leaderboard.local.stepfunctions.lambda_task import LocalLambdaClient
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _PARSER: Final = "moto.stepfunctions.parser."
 # Every module of moto 5.2.5 that imported ``boto_client_for`` by name.

@@ -14,7 +14,7 @@ from moto.stepfunctions.parser.asl.component.common.assign.assign_template_value
 )
 from moto.stepfunctions.parser.asl.parse import preprocessor
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 
 def json_string_literal(parser_rule_context: Any) -> str:

@@ -25,7 +25,7 @@ from moto.stepfunctions.parser.backend.execution import SyncExecution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from leaderboard.local.stepfunctions.patching import add_attribute, replace_attribute
+from leaderboard.local.patching import add_attribute, append_item, replace_attribute
 
 _BILLING_STEP: Final = datetime.timedelta(milliseconds=100)
 _SYNC_URL_BASE: Final = r"https?://sync-states\.(.+)\.amazonaws\.com"
@@ -121,9 +121,8 @@ def install() -> None:
     add_attribute(StepFunctionsParserBackend, "start_sync_execution", start_sync_execution)
     add_attribute(StepFunctionResponse, "start_sync_execution", _response)
     replace_attribute(StepFunctionBackend, "accepted_exec_arn_format", _EXECUTION_ARN)
-    if _SYNC_URL_BASE not in urls.url_bases:
-        urls.url_bases.append(_SYNC_URL_BASE)
-        backend_index.backend_url_patterns.append(("stepfunctions", re.compile(_SYNC_URL_BASE)))
-    handler = ("before-call.sfn.StartSyncExecution", _strip_loopback_sync_prefix)
-    if handler not in BUILTIN_HANDLERS:
-        BUILTIN_HANDLERS.append(handler)
+    append_item(urls.url_bases, _SYNC_URL_BASE)
+    append_item(backend_index.backend_url_patterns, ("stepfunctions", re.compile(_SYNC_URL_BASE)))
+    append_item(
+        BUILTIN_HANDLERS, ("before-call.sfn.StartSyncExecution", _strip_loopback_sync_prefix)
+    )

@@ -19,8 +19,8 @@ from moto.stepfunctions.parser.asl.component.common.string.string_expression imp
 )
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
 
+from leaderboard.local.patching import replace_attribute
 from leaderboard.local.stepfunctions.evaluation_failures import evaluation_failure
-from leaderboard.local.stepfunctions.patching import replace_attribute
 
 _timestamp_failure = Timestamp._create_failure_event
 

@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 
 from moto.sqs.models import Message
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 
 class LiveInstances:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from moto.sqs.models import Message, Queue
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 
 class VisibleMessages:

@@ -16,14 +16,14 @@ deleting it by a handle it was received with answers quietly, as for any deleted
 Messages are kept in the order they arrived, so the expired ones are the front of the list.
 A message moved to a dead-letter queue keeps the time it was first sent (as on SQS), so it
 may sit behind younger ones there; it is dropped when it reaches the front. Time is the clock
-moto's SQS reads for its messages (``sqs_clock.sqs_now_millis``).
+moto's SQS reads for its messages (``clock.sqs_now_millis``).
 """
 
 from moto.sqs.models import Message, Queue
 
-from leaderboard.local.stepfunctions.patching import add_attribute
-from leaderboard.local.stepfunctions.sqs_clock import sqs_now_millis
-from leaderboard.local.stepfunctions.sqs_receipts import record_deleted
+from leaderboard.local.patching import add_attribute
+from leaderboard.local.sqs.clock import sqs_now_millis
+from leaderboard.local.sqs.receipts import record_deleted
 
 # Where a queue's list is kept, in the queue's ``__dict__``, behind the ``_messages`` property.
 _KEPT = "_retained_messages"

@@ -11,7 +11,7 @@ import time
 
 from moto.sqs import models as sqs_models
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 
 def unix_time_millis() -> float:

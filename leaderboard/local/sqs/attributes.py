@@ -20,7 +20,7 @@ from typing import Any
 from moto.core.utils import camelcase_to_underscores
 from moto.sqs.models import Queue
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 # Each attribute's Python name on moto's Queue, converted once instead of on every read.
 _FIELDS = {

@@ -18,7 +18,7 @@ from weakref import WeakValueDictionary
 
 from moto.sqs.models import Message, Queue
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
+from leaderboard.local.patching import replace_attribute
 
 _moto_mark_received = Message.mark_received
 _moto_delete_message = Queue.delete_message

@@ -12,7 +12,7 @@ after it, the handle answers as one of a message the queue no longer has
 handles sooner ("The receipt handle has expired", at most 12 hours after the receive), and
 after the retention period the queue keeps no trace of a message it did not delete either.
 So the memory holds at most one retention period of deletes: an hour's on the local events
-queue. Time is the clock moto's SQS reads for its messages (``sqs_clock.sqs_now_millis``).
+queue. Time is the clock moto's SQS reads for its messages (``clock.sqs_now_millis``).
 """
 
 from collections import OrderedDict
@@ -21,8 +21,8 @@ from typing import Any
 
 from moto.sqs.models import Queue
 
-from leaderboard.local.stepfunctions.patching import replace_attribute
-from leaderboard.local.stepfunctions.sqs_clock import sqs_now_millis
+from leaderboard.local.patching import replace_attribute
+from leaderboard.local.sqs.clock import sqs_now_millis
 
 _moto_init = Queue.__init__
 

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.sqs.models import Queue, sqs_backends
 
-from tests.stepfunctions.test_sqs_attributes import WatchedMessage, counts
+from tests.sqs.test_attributes import WatchedMessage, counts
 
 REGION = "us-east-1"
 RECEIVE_COUNT = "ApproximateReceiveCount"

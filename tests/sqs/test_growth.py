@@ -13,8 +13,8 @@ import pytest
 from moto.sqs import models as sqs_models
 from moto.sqs.models import Message
 
-from tests.stepfunctions.test_sqs_attributes import counts
-from tests.stepfunctions.test_sqs_drain import error_code, moto_queue, receive
+from tests.sqs.test_attributes import counts
+from tests.sqs.test_drain import error_code, moto_queue, receive
 
 RETENTION = {"MessageRetentionPeriod": "60"}
 
