@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from leaderboard.local import task_calls
+from leaderboard.local.task_calls import Attempt
+
 _CONTAINER_TYPES = frozenset({"Parallel", "Map"})
 _ATTEMPT_EVENTS = frozenset({"TaskScheduled", "LambdaFunctionScheduled"})
+_SUCCESS_EVENTS = frozenset({"TaskSucceeded", "LambdaFunctionSucceeded"})
 _FAILURE_SUFFIXES = ("Failed", "TimedOut", "Aborted")
 
 
@@ -42,8 +46,9 @@ class StateRun:
     ended: float | None = None
     failed_at: float | None = None  # the last failure event, for runs that never exited
     output: str | None = None
-    attempts: int = 0
-    error: str | None = None
+    tries: list[Attempt] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)  # name -> JSON, as assigned
+    error: str | None = None  # the error it failed with (or that a Catch caught)
     cause: str | None = None
     branches: list[Branch] = field(default_factory=list)
 
@@ -53,8 +58,17 @@ class StateRun:
         return None if finished is None else finished - self.started
 
     @property
+    def attempts(self) -> int:
+        return len(self.tries)
+
+    @property
     def retries(self) -> int:
         return max(self.attempts - 1, 0)
+
+    @property
+    def message(self) -> str | None:
+        """The cause with the service's own message first (see `task_calls.message`)."""
+        return task_calls.message(self.cause)
 
     @property
     def failed(self) -> bool:
@@ -80,6 +94,11 @@ class Execution:
     output: str | None = None
     error: str | None = None
     cause: str | None = None
+
+    @property
+    def message(self) -> str | None:
+        """The cause with the service's own message first (see `task_calls.message`)."""
+        return task_calls.message(self.cause)
 
     def all_runs(self) -> list[StateRun]:
         """Every run, depth first in the order they were entered."""
@@ -198,9 +217,17 @@ class _Builder:
         if event_type.endswith("StateExited"):
             run.ended = at
             run.output = details.get("output")
+            run.variables = dict(details.get("assignedVariables") or {})
         elif event_type in _ATTEMPT_EVENTS:
-            run.attempts += 1
+            run.tries.append(task_calls.scheduled(details))
+        elif event_type in _SUCCESS_EVENTS:
+            if run.tries:
+                task_calls.succeeded(run.tries[-1], details)
+            # A retry that succeeded: the earlier failures stay on their attempts only.
+            run.error = run.cause = run.failed_at = None
         elif event_type.endswith(_FAILURE_SUFFIXES) and "error" in details:
+            if event_type.startswith(("Task", "LambdaFunction")) and run.tries:
+                task_calls.failed(run.tries[-1], details)
             run.error = details.get("error")
             run.cause = details.get("cause")
             run.failed_at = at
