@@ -83,6 +83,17 @@ class StateRun:
         return chain
 
 
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One history event as the events table shows it: when, what, for which state."""
+
+    id: int
+    at: float  # seconds since the execution started
+    type: str
+    state: str | None  # the state whose run the event belongs to, if any
+    details: Mapping[str, Any]
+
+
 @dataclass
 class Execution:
     """The runs of one execution, top level in order, branches nested in their runs."""
@@ -94,11 +105,18 @@ class Execution:
     output: str | None = None
     error: str | None = None
     cause: str | None = None
+    events: list[HistoryEvent] = field(default_factory=list)
 
     @property
     def message(self) -> str | None:
         """The cause with the service's own message first (see `task_calls.message`)."""
         return task_calls.message(self.cause)
+
+    def time_axis(self) -> float:
+        """Seconds a timeline spans: the duration, or up to the last state event while running."""
+        if self.duration is not None:
+            return self.duration
+        return max((run.ended or run.started for run in self.all_runs()), default=0.0)
 
     def all_runs(self) -> list[StateRun]:
         """Every run, depth first in the order they were entered."""
@@ -246,21 +264,34 @@ def parse_history(events: Sequence[Mapping[str, Any]]) -> Execution:
         details = _details(event)
         if event_type == "ExecutionStarted":
             execution.input = details.get("input")
-            continue
-        if (status := _status(event_type)) is not None:
+        elif (status := _status(event_type)) is not None:
             execution.status = status
             execution.duration = _seconds(event["timestamp"]) - origin
             execution.output = details.get("output")
             execution.error = details.get("error")
             execution.cause = details.get("cause")
-            continue
-        builder.add(event)
+        else:
+            builder.add(event)
+        owner = builder.run_of.get(int(event["id"]))
+        at = _seconds(event["timestamp"]) - origin
+        state = None if owner is None else owner.name
+        execution.events.append(HistoryEvent(int(event["id"]), at, event_type, state, details))
     if execution.error is not None:
         # The execution's error names the top-level state it died in, which never exited.
         for run in execution.runs:
             if run.ended is None and run.error is None:
                 run.error, run.cause = execution.error, execution.cause
     return execution
+
+
+def pretty_json(text: str | None) -> str:
+    """A JSON document indented for reading; other text unchanged."""
+    if text is None:
+        return ""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
 
 
 def compact_json(text: str | None) -> str:

@@ -63,13 +63,6 @@ def _branch_label(branch: Branch) -> str:
     return f"branch {branch.runs[0].name}" if branch.runs else "branch"
 
 
-def _time_axis(execution: Execution) -> float:
-    """Seconds the bars span: the execution's duration, or up to the last event while running."""
-    if execution.duration is not None:
-        return execution.duration
-    return max((run.ended or run.started for run in execution.all_runs()), default=0.0)
-
-
 def _wrapped(text: str, indent: str, room: int, style: str) -> list[Text]:
     """`text` cut into at most MESSAGE_LINES lines of `room` characters (causes are long words)."""
     text = truncate(text, MESSAGE_LINES * room)
@@ -154,7 +147,7 @@ def _details(run: StateRun, indent: str, width: int) -> list[Text]:
 
 def timeline(execution: Execution, width: int, *, title: str | None = None) -> Text:
     """The timeline for a `width`-column terminal: a line per state, its details under it."""
-    total = _time_axis(execution)
+    total = execution.time_axis()
     rows = list(_rows(execution.runs, 0))
     name_width = min(
         NAME_MAX_WIDTH,

@@ -272,9 +272,12 @@ def test_html_page_draws_the_graph_with_the_path_taken(run: Any, tmp_path: Path)
     assert parser.external == []  # self-contained: nothing to fetch
     assert sum("taken" in edge for edge in parser.edges) == 3  # Prepare→Fork→Recover→GiveUp
     assert any("catch taken" in edge for edge in parser.edges)
-    data = json.loads(parser.data_json)["states"]
-    assert data["ReadMissing"]["last"]["retries"] == 1
-    assert data["ReadMissing"]["ms"] >= 1000
+    data = json.loads(parser.data_json)
+    (read,) = [data["runs"][index] for index in data["states"]["ReadMissing"]["runs"]]
+    assert (read["retries"], read["context"]) == (1, "Fork / branch 0")
+    assert [attempt["status"] for attempt in read["attempts"]] == [404, 404]
+    assert read["message"] == "404 Not Found: Cache Not Found"
+    assert data["states"]["ReadMissing"]["ms"] >= 1000
 
 
 def test_html_page_escapes_state_names_and_data() -> None:
