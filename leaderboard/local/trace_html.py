@@ -302,9 +302,9 @@ main{display:flex;gap:18px;align-items:flex-start}
 #graph-pane{flex:1;min-width:0;padding:0;overflow:hidden}
 #toolbar{padding:6px;border-bottom:1px solid #d0d7de;display:flex;gap:6px;align-items:center}
 #toolbar button{font:inherit;padding:2px 10px;cursor:pointer}
-#graph{height:72vh;cursor:grab;touch-action:none}#graph.panning{cursor:grabbing}
+#graph{height:max(360px,calc(100vh - 150px));cursor:grab;touch-action:none}#graph.panning{cursor:grabbing}
 #graph svg{display:block}
-aside{width:420px;max-height:calc(72vh + 40px);overflow:auto}
+aside{width:420px;max-height:max(400px,calc(100vh - 110px));overflow:auto}
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:6px;margin:4px 0 10px;
 font:12px ui-monospace,monospace}
 .label{font-weight:600;font-size:12px;color:#57606a}
@@ -317,7 +317,7 @@ font:12px ui-monospace,monospace}
 .state.visited>rect{stroke:#1a7f37;stroke-width:2.5;fill:#dafbe1}
 .state.container.visited>rect{fill:#f0fff4}
 .state.failed>rect{stroke:#cf222e;stroke-width:2.5;fill:#ffebe9}
-.state{cursor:pointer}.state.selected>rect{stroke:#0969da;stroke-width:3.5}
+.state{cursor:pointer}.state:focus{outline:none}.state.selected>rect{stroke:#0969da;stroke-width:3.5}
 .name{font-weight:600;font-size:13px}.meta{font-size:11px;fill:#57606a}
 .edge{fill:none;stroke:#8c959f;stroke-width:1.3}
 .edge.catch{stroke-dasharray:4 3}
@@ -550,7 +550,6 @@ def render_trace_html(
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>{html.escape(title)}</h1>"
         f'<div class="status-{html.escape(execution.status)}">{html.escape(summary)}</div></header>'
-        f"{_execution_io(execution)}"
         '<main><div id="graph-pane" class="card"><div id="toolbar">'
         '<button id="zoom-fit" type="button">fit</button>'
         '<button id="zoom-in" type="button">+</button>'
@@ -559,6 +558,7 @@ def render_trace_html(
         f'<div id="graph">{svg}</div></div>'
         '<aside id="details" class="card">Click a state to see its input, output, variables, '
         "calls and error.</aside></main>"
+        f"{_execution_io(execution)}"
         f"{_timeline(runs, execution.time_axis() * 1000)}{_events_table(execution)}"
         f'<script type="application/json" id="trace-data">{payload}</script>'
         f"<script>{_SCRIPT}</script></body></html>"
