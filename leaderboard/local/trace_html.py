@@ -302,7 +302,8 @@ main{display:flex;gap:18px;align-items:flex-start}
 #graph-pane{flex:1;min-width:0;padding:0;overflow:hidden}
 #toolbar{padding:6px;border-bottom:1px solid #d0d7de;display:flex;gap:6px;align-items:center}
 #toolbar button{font:inherit;padding:2px 10px;cursor:pointer}
-#graph{height:max(360px,calc(100vh - 150px));cursor:grab;touch-action:none}#graph.panning{cursor:grabbing}
+#graph{height:max(360px,calc(100vh - 150px));cursor:grab;touch-action:none}
+#graph.panning{cursor:grabbing}
 #graph svg{display:block}
 aside{width:420px;max-height:max(400px,calc(100vh - 110px));overflow:auto}
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:6px;margin:4px 0 10px;
