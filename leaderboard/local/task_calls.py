@@ -78,26 +78,42 @@ def message(cause: str | None) -> str | None:
     """The human part of a cause first: a response's status and message, a Lambda's message.
 
     `{"Headers":…,"ResponseBody":{"message":"cache not found"},"StatusCode":404,…}` reads
-    `404 Not Found: cache not found`; a cause that is not such JSON is returned unchanged.
+    `404 Not Found: cache not found`, also at the end of a workflow's own cause
+    (`score not stored: States.Http.StatusCode.404: {"Headers":…}`); any other cause is
+    returned unchanged.
     """
-    parsed = _parsed(cause)
-    if not isinstance(parsed, Mapping):
+    if cause is None:
+        return None
+    start = cause.find("{")
+    if start < 0:
         return cause
+    try:
+        parsed, end = json.JSONDecoder().raw_decode(cause, start)
+    except ValueError:
+        return cause
+    readable = _readable(parsed) if end == len(cause.rstrip()) else None
+    return cause if readable is None else cause[:start] + readable
+
+
+def _readable(parsed: Any) -> str | None:
+    """An HTTP response or error document in a few words, or None if it is neither."""
+    if not isinstance(parsed, Mapping):
+        return None
     if "StatusCode" in parsed:
         head = f"{parsed['StatusCode']} {parsed.get('StatusText', '')}".rstrip()
         said = _said(parsed.get("ResponseBody"))
         return f"{head}: {said}" if said else head
-    said = _said(parsed)
-    return said if said else cause
+    return next(
+        (str(parsed[key]) for key in _MESSAGE_KEYS if isinstance(parsed.get(key), str)), None
+    )
 
 
 def _said(body: Any) -> str | None:
     """A body's message member, or the body itself on one line (None if empty)."""
-    if isinstance(body, Mapping):
-        for key in _MESSAGE_KEYS:
-            if isinstance(body.get(key), str):
-                return str(body[key])
-        return None if not body else json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    if body in (None, ""):
+    if body in (None, "", {}):
         return None
+    if isinstance(body, Mapping):
+        said = next((body[key] for key in _MESSAGE_KEYS if isinstance(body.get(key), str)), None)
+        if said is not None:
+            return str(said)
     return body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from leaderboard.local import task_calls
 from leaderboard.local.history import parse_history
 from leaderboard.local.momento_server.faults import FaultRule
 from leaderboard.local.stack import LocalStack
@@ -301,3 +302,33 @@ def test_html_page_escapes_state_names_and_data() -> None:
     page = render_trace_html(definition, events, title="<t>")
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert page.count("</script>") == 2  # only the two script elements' own end tags
+
+
+@pytest.mark.parametrize(
+    ("cause", "readable"),
+    [
+        (  # an HTTP Task's failure: the whole response
+            '{"Headers":{"date":["x"]},"ResponseBody":{"message":"cache not found"},'
+            '"StatusCode":404,"StatusText":"Not Found"}',
+            "404 Not Found: cache not found",
+        ),
+        (  # the workflows' own cause, carrying the task's at its end
+            'score not stored: States.Http.StatusCode.503: {"Headers":{"a":["b"]},'
+            '"ResponseBody":"","StatusCode":503,"StatusText":"Service Unavailable"}',
+            "score not stored: States.Http.StatusCode.503: 503 Service Unavailable",
+        ),
+        (  # a body without a message member is shown whole
+            '{"Headers":{},"ResponseBody":{"elements":[]},"StatusCode":400,"StatusText":"Bad"}',
+            '400 Bad: {"elements": []}',
+        ),
+        (  # a Lambda handler's exception
+            '{"errorMessage":"boom","errorType":"ValueError","stackTrace":["  File x"]}',
+            "boom",
+        ),
+        ("score: must be a finite number", "score: must be a finite number"),
+        ('bad {"half": ', 'bad {"half": '),  # not JSON: unchanged
+        ('{"unrelated": 1}', '{"unrelated": 1}'),
+    ],
+)
+def test_a_cause_reads_with_the_message_first(cause: str, readable: str) -> None:
+    assert task_calls.message(cause) == readable
