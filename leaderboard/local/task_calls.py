@@ -26,7 +26,7 @@ class Attempt:
     resource: str  # "http:invoke", "lambda:invoke", "events:putEvents", ...
     request: str | None  # "PUT http://host/path?key=a" for an HTTP Task
     status: int | None = None
-    body: Any = None  # the parsed response body of an HTTP Task, or None
+    body: str | None = None  # an HTTP Task's response body: its text, or its JSON if parsed
     error: str | None = None
     cause: str | None = None
     ok: bool = False  # the attempt succeeded
@@ -61,7 +61,7 @@ def succeeded(attempt: Attempt, details: Mapping[str, Any]) -> None:
     result = _parsed(details.get("output"))
     if isinstance(result, Mapping) and "StatusCode" in result:
         attempt.status = int(result["StatusCode"])
-        attempt.body = result.get("ResponseBody")
+        attempt.body = _body_text(result.get("ResponseBody"))
 
 
 def failed(attempt: Attempt, details: Mapping[str, Any]) -> None:
@@ -71,7 +71,14 @@ def failed(attempt: Attempt, details: Mapping[str, Any]) -> None:
     response = _parsed(attempt.cause)
     if isinstance(response, Mapping) and "StatusCode" in response:
         attempt.status = int(response["StatusCode"])
-        attempt.body = response.get("ResponseBody")
+        attempt.body = _body_text(response.get("ResponseBody"))
+
+
+def _body_text(body: Any) -> str | None:
+    """The body as AWS hands it over: text as is, a parsed JSON body as JSON (None if empty)."""
+    if body in (None, ""):
+        return None
+    return body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
 
 
 def message(cause: str | None) -> str | None:

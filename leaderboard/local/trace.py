@@ -11,7 +11,6 @@ The same layout serves every width: a wider terminal gets a longer time axis and
 detail lines, so nothing is squeezed into a narrow table column or cut to an ellipsis early.
 """
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
@@ -95,7 +94,7 @@ def _variables(variables: Mapping[str, str], indent: str, width: int) -> list[Te
 
 
 def _attempt(number: int, attempt: Attempt, indent: str, width: int) -> list[Text]:
-    """`attempt 1: 404 Not Found  GET http://…`, then the response body on its own line.
+    """`attempt 1: 404  GET http://…`, then the response body on its own line.
 
     The outcome comes before the URL so a narrow terminal cuts the URL, not the status.
     """
@@ -108,14 +107,10 @@ def _attempt(number: int, attempt: Attempt, indent: str, width: int) -> list[Tex
     style = "yellow" if attempt.error is not None else "green"
     line = f"{indent}attempt {number}: {outcome}  {attempt.request or attempt.resource}"
     lines = [Text(truncate(line, width), style=style)]
-    if attempt.body not in (None, ""):
-        body = f"{indent}  body {compact_json(_json(attempt.body))}"
+    if attempt.body is not None:
+        body = f"{indent}  body {compact_json(attempt.body)}"
         lines.append(Text(truncate(body, width), style="dim"))
     return lines
-
-
-def _json(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _error(run: StateRun) -> Text:

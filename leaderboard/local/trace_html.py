@@ -179,11 +179,10 @@ def _context(run: StateRun) -> str:
 
 
 def _attempt_data(attempt: Attempt) -> dict[str, Any]:
-    body = attempt.body if isinstance(attempt.body, str) else json.dumps(attempt.body)
     return {
         "request": attempt.request or attempt.resource,
         "status": attempt.status,
-        "body": "" if attempt.body in (None, "") else pretty_json(body),
+        "body": pretty_json(attempt.body),
         "error": attempt.error,
     }
 
