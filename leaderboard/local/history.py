@@ -4,6 +4,8 @@ Step Functions histories are flat lists linked by `previousEventId`. States insi
 Parallel branch or a Map iteration chain back to the `ParallelStateStarted` /
 `MapIterationStarted` event that opened them, which is how runs are grouped per branch
 here; exits and lifecycle events are matched to the nearest open run that fits.
+Each run keeps the variables its exit assigned and each Task attempt (`task_calls`); a task
+whose Retry succeeded ends with no error, its failures kept on the attempts that had them.
 Works on `GetExecutionHistory` events as boto3 returns them or as JSON (`aws stepfunctions
 get-execution-history`), with timestamps as datetimes, epoch seconds or ISO strings.
 """

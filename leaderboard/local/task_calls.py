@@ -42,8 +42,10 @@ def _parsed(text: Any) -> Any:
 
 
 def scheduled(details: Mapping[str, Any]) -> Attempt:
-    """The attempt a `TaskScheduled` event opens."""
-    resource = f"{details.get('resourceType', '?')}:{details.get('resource', '?')}"
+    """The attempt a `TaskScheduled` (or `LambdaFunctionScheduled`) event opens."""
+    resource = str(details.get("resource", "?"))  # a LambdaFunctionScheduled's function ARN
+    if "resourceType" in details:
+        resource = f"{details['resourceType']}:{resource}"
     parameters = _parsed(details.get("parameters"))
     request = None
     if details.get("resourceType") == "http" and isinstance(parameters, Mapping):

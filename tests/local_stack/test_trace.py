@@ -15,6 +15,7 @@ from leaderboard.local import task_calls
 from leaderboard.local.history import parse_history
 from leaderboard.local.momento_server.faults import FaultRule
 from leaderboard.local.stack import LocalStack
+from leaderboard.local.stepfunctions.lambda_task import register_lambda, unregister_lambda
 from leaderboard.local.trace import render_timeline
 from leaderboard.local.trace_html import render_trace_html, write_trace_html
 
@@ -332,3 +333,63 @@ def test_html_page_escapes_state_names_and_data() -> None:
 )
 def test_a_cause_reads_with_the_message_first(cause: str, readable: str) -> None:
     assert task_calls.message(cause) == readable
+
+
+def test_lambda_attempts_read_with_the_handlers_message(stack: LocalStack) -> None:
+    """A handler that fails once is retried (shown as retried); one that always fails is caught."""
+    calls: list[Any] = []
+
+    def flaky(event: Any, context: Any) -> dict[str, int]:
+        calls.append(event)
+        if len(calls) == 1:
+            raise ValueError("first call fails")
+        return {"ok": len(calls)}
+
+    def broken(event: Any, context: Any) -> None:
+        raise RuntimeError("always broken")
+
+    register_lambda("trace-flaky", flaky, {})
+    register_lambda("trace-broken", broken, {})
+    task = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke"}
+    definition = {
+        "StartAt": "Flaky",
+        "States": {
+            "Flaky": {
+                **task,
+                "Parameters": {"FunctionName": "trace-flaky", "Payload": {}},
+                "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                "Next": "Broken",
+            },
+            "Broken": {
+                **task,
+                "Parameters": {"FunctionName": "trace-broken", "Payload": {}},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}],
+                "End": True,
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    sfn = stack.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name="trace-lambda",
+        definition=json.dumps(definition),
+        roleArn="arn:aws:iam::123456789012:role/trace-lambda",
+        type="EXPRESS",
+    )["stateMachineArn"]
+    try:
+        arn = sfn.start_sync_execution(stateMachineArn=machine, input="{}")["executionArn"]
+        events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    finally:
+        sfn.delete_state_machine(stateMachineArn=machine)
+        unregister_lambda("trace-flaky")
+        unregister_lambda("trace-broken")
+    lines = [line.strip() for line in _text(render_timeline(events)).splitlines()]
+    flaky_row = next(i for i, line in enumerate(lines) if line.startswith("Flaky"))
+    broken_row = next(i for i, line in enumerate(lines) if line.startswith("Broken"))
+    flaky_lines, broken_lines = lines[flaky_row + 1 : broken_row], lines[broken_row + 1 :]
+    assert flaky_lines[1].startswith("attempt 1: ") and "lambda:invoke" in flaky_lines[1]
+    assert flaky_lines[2] == "attempt 2: 200  lambda:invoke"  # Lambda Invoke's StatusCode
+    assert "retries: 1, then succeeded" in flaky_lines
+    assert not any("caught" in line for line in flaky_lines)
+    caught = next(i for i, line in enumerate(broken_lines) if line.endswith("(caught)"))
+    assert broken_lines[caught + 1] == "always broken"  # errorMessage, not the stack trace JSON
