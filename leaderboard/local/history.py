@@ -4,6 +4,8 @@ Step Functions histories are flat lists linked by `previousEventId`. States insi
 Parallel branch or a Map iteration chain back to the `ParallelStateStarted` /
 `MapIterationStarted` event that opened them, which is how runs are grouped per branch
 here; exits and lifecycle events are matched to the nearest open run that fits.
+Each run keeps the variables its exit assigned and each Task attempt (`task_calls`); a task
+whose Retry succeeded ends with no error, its failures kept on the attempts that had them.
 Works on `GetExecutionHistory` events as boto3 returns them or as JSON (`aws stepfunctions
 get-execution-history`), with timestamps as datetimes, epoch seconds or ISO strings.
 """
@@ -16,8 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from leaderboard.local import task_calls
+from leaderboard.local.task_calls import Attempt
+
 _CONTAINER_TYPES = frozenset({"Parallel", "Map"})
 _ATTEMPT_EVENTS = frozenset({"TaskScheduled", "LambdaFunctionScheduled"})
+_SUCCESS_EVENTS = frozenset({"TaskSucceeded", "LambdaFunctionSucceeded"})
 _FAILURE_SUFFIXES = ("Failed", "TimedOut", "Aborted")
 
 
@@ -42,8 +48,9 @@ class StateRun:
     ended: float | None = None
     failed_at: float | None = None  # the last failure event, for runs that never exited
     output: str | None = None
-    attempts: int = 0
-    error: str | None = None
+    tries: list[Attempt] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)  # name -> JSON, as assigned
+    error: str | None = None  # the error it failed with (or that a Catch caught)
     cause: str | None = None
     branches: list[Branch] = field(default_factory=list)
 
@@ -53,8 +60,17 @@ class StateRun:
         return None if finished is None else finished - self.started
 
     @property
+    def attempts(self) -> int:
+        return len(self.tries)
+
+    @property
     def retries(self) -> int:
         return max(self.attempts - 1, 0)
+
+    @property
+    def message(self) -> str | None:
+        """The cause with the service's own message first (see `task_calls.message`)."""
+        return task_calls.message(self.cause)
 
     @property
     def failed(self) -> bool:
@@ -69,6 +85,17 @@ class StateRun:
         return chain
 
 
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One history event as the events table shows it: when, what, for which state."""
+
+    id: int
+    at: float  # seconds since the execution started
+    type: str
+    state: str | None  # the state whose run the event belongs to, if any
+    details: Mapping[str, Any]
+
+
 @dataclass
 class Execution:
     """The runs of one execution, top level in order, branches nested in their runs."""
@@ -80,6 +107,18 @@ class Execution:
     output: str | None = None
     error: str | None = None
     cause: str | None = None
+    events: list[HistoryEvent] = field(default_factory=list)
+
+    @property
+    def message(self) -> str | None:
+        """The cause with the service's own message first (see `task_calls.message`)."""
+        return task_calls.message(self.cause)
+
+    def time_axis(self) -> float:
+        """Seconds a timeline spans: the duration, or up to the last state event while running."""
+        if self.duration is not None:
+            return self.duration
+        return max((run.ended or run.started for run in self.all_runs()), default=0.0)
 
     def all_runs(self) -> list[StateRun]:
         """Every run, depth first in the order they were entered."""
@@ -198,9 +237,17 @@ class _Builder:
         if event_type.endswith("StateExited"):
             run.ended = at
             run.output = details.get("output")
+            run.variables = dict(details.get("assignedVariables") or {})
         elif event_type in _ATTEMPT_EVENTS:
-            run.attempts += 1
+            run.tries.append(task_calls.scheduled(details))
+        elif event_type in _SUCCESS_EVENTS:
+            if run.tries:
+                task_calls.succeeded(run.tries[-1], details)
+            # A retry that succeeded: the earlier failures stay on their attempts only.
+            run.error = run.cause = run.failed_at = None
         elif event_type.endswith(_FAILURE_SUFFIXES) and "error" in details:
+            if event_type.startswith(("Task", "LambdaFunction")) and run.tries:
+                task_calls.failed(run.tries[-1], details)
             run.error = details.get("error")
             run.cause = details.get("cause")
             run.failed_at = at
@@ -219,21 +266,34 @@ def parse_history(events: Sequence[Mapping[str, Any]]) -> Execution:
         details = _details(event)
         if event_type == "ExecutionStarted":
             execution.input = details.get("input")
-            continue
-        if (status := _status(event_type)) is not None:
+        elif (status := _status(event_type)) is not None:
             execution.status = status
             execution.duration = _seconds(event["timestamp"]) - origin
             execution.output = details.get("output")
             execution.error = details.get("error")
             execution.cause = details.get("cause")
-            continue
-        builder.add(event)
+        else:
+            builder.add(event)
+        owner = builder.run_of.get(int(event["id"]))
+        at = _seconds(event["timestamp"]) - origin
+        state = None if owner is None else owner.name
+        execution.events.append(HistoryEvent(int(event["id"]), at, event_type, state, details))
     if execution.error is not None:
         # The execution's error names the top-level state it died in, which never exited.
         for run in execution.runs:
             if run.ended is None and run.error is None:
                 run.error, run.cause = execution.error, execution.cause
     return execution
+
+
+def pretty_json(text: str | None) -> str:
+    """A JSON document indented for reading; other text unchanged."""
+    if text is None:
+        return ""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
 
 
 def compact_json(text: str | None) -> str:

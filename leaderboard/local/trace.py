@@ -1,44 +1,42 @@
 """An execution's history as a terminal timeline, the way an operator reads a run.
 
-One row per state entered: where it sits (branches of a Parallel or iterations of a Map
-indented under it), its type, when it started and how long it took, a bar placing it on the
-execution's time axis (so parallel branches show side by side in time), input -> output,
-retries, and the error and cause of a failure.
+One line per state entered: where it sits (branches of a Parallel or iterations of a Map
+indented under it), its type, when it started and how long it took, and a bar placing it on
+the execution's time axis (so parallel branches show side by side in time). Indented under
+it: input -> output, the variables it assigned, each Task attempt (an HTTP Task's method,
+URL, status and response body), whether it was retried, and the error with the service's
+own message first, marked "(caught)" when a Catch handled it.
 
-A terminal at least `WIDE_LAYOUT_COLUMNS` wide gets one table row per state; a narrower one
-(80 columns, a split pane) gets the same facts stacked: the state's line, then its data,
-retries and error on indented lines below it, so nothing is squeezed to an ellipsis.
+The same layout serves every width: a wider terminal gets a longer time axis and longer
+detail lines, so nothing is squeezed into a narrow table column or cut to an ellipsis early.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.table import Table
 from rich.text import Text
 
 from leaderboard.local.history import Branch, Execution, StateRun, compact_json, parse_history
+from leaderboard.local.task_calls import Attempt
 
-BAR_WIDTH: Final = 24
 NARROW_BAR_MIN_WIDTH: Final = 8
-NAME_MAX_WIDTH: Final = 28
-WIDE_LAYOUT_COLUMNS: Final = 140
-DATA_WIDTH: Final = 48
-CAUSE_WIDTH: Final = 160
-CAUSE_LINES: Final = 3
+BAR_MAX_WIDTH: Final = 60
+NAME_MAX_WIDTH: Final = 32
+MESSAGE_LINES: Final = 4
 _STATUS_STYLE: Final = {"SUCCEEDED": "green", "FAILED": "red", "RUNNING": "yellow"}
 
 
 def truncate(text: str, width: int) -> str:
     """At most `width` characters, marking a cut with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def milliseconds(seconds: float | None) -> str:
     return "…" if seconds is None else f"{seconds * 1000:.0f} ms"
 
 
-def _bar(run: StateRun, total: float, width: int = BAR_WIDTH) -> Text:
+def _bar(run: StateRun, total: float, width: int) -> Text:
     """The run's span on a `width`-character axis covering the whole execution."""
     if total <= 0:
         return Text("▏", style="cyan")
@@ -47,31 +45,6 @@ def _bar(run: StateRun, total: float, width: int = BAR_WIDTH) -> Text:
     last = max(first + 1, round(end / total * width))
     style = "red" if run.error else "cyan"
     return Text(" " * first) + Text("█" * (last - first), style=style)
-
-
-def _data(run: StateRun, width: int = DATA_WIDTH) -> Text:
-    text = Text(truncate(compact_json(run.input), width), style="dim")
-    if run.ended is not None:
-        text.append(" → ")
-        text.append(truncate(compact_json(run.output), width))
-    return text
-
-
-def _error(error: str, failed: bool) -> Text:
-    """The error name, marked "(caught)" when a Catch handled it."""
-    text = Text(error, style="bold red" if failed else "yellow")
-    if not failed:
-        text.append(" (caught)", style="dim")
-    return text
-
-
-def _problem(run: StateRun) -> Text:
-    if run.error is None:
-        return Text("")
-    text = _error(run.error, run.failed)
-    if run.cause:
-        text.append(f"\n{truncate(run.cause, CAUSE_WIDTH)}", style="dim")
-    return text
 
 
 def _rows(runs: Sequence[StateRun], depth: int) -> Iterator[tuple[int, StateRun | Branch]]:
@@ -89,44 +62,87 @@ def _branch_label(branch: Branch) -> str:
     return f"branch {branch.runs[0].name}" if branch.runs else "branch"
 
 
-def _time_axis(execution: Execution) -> float:
-    """Seconds the bars span: the execution's duration, or up to the last event while running."""
-    if execution.duration is not None:
-        return execution.duration
-    return max((run.ended or run.started for run in execution.all_runs()), default=0.0)
+def _wrapped(text: str, indent: str, room: int, style: str) -> list[Text]:
+    """`text` cut into at most MESSAGE_LINES lines of `room` characters (causes are long words)."""
+    text = truncate(text, MESSAGE_LINES * room)
+    return [
+        Text(indent + text[start : start + room], style=style)
+        for start in range(0, len(text), room)
+    ]
 
 
-def timeline_table(execution: Execution, *, title: str | None = None) -> Table:
-    total = _time_axis(execution)
-    table = Table(title=title, title_justify="left", expand=False, show_lines=False)
-    for column, justify in (("state", "left"), ("type", "left"), ("start", "right")):
-        table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    table.add_column("duration", justify="right", no_wrap=True)
-    table.add_column("timeline", no_wrap=True, min_width=BAR_WIDTH)
-    table.add_column("input → output", overflow="fold")
-    table.add_column("retries", justify="right")
-    table.add_column("error / cause", overflow="fold")
-    for depth, row in _rows(execution.runs, 0):
-        indent = "  " * depth
-        if isinstance(row, Branch):
-            table.add_row(Text(f"{indent}╰ {_branch_label(row)}", style="magenta"))
-            continue
-        table.add_row(
-            Text(f"{indent}{row.name}", style="bold red" if row.failed else "bold"),
-            row.state_type,
-            milliseconds(row.started),
-            milliseconds(row.duration),
-            _bar(row, total),
-            _data(row),
-            str(row.retries) if row.retries else "",
-            _problem(row),
-        )
-    return table
+def _data(run: StateRun, indent: str, width: int) -> Text:
+    """`input → output` on one line; a short side leaves its room to the other."""
+    given = compact_json(run.input)
+    if run.ended is None:
+        return Text(indent) + Text(truncate(given, max(8, width - len(indent))), style="dim")
+    made = compact_json(run.output)
+    room = max(16, width - len(indent) - 3)
+    given_room = min(len(given), max(room // 2, room - len(made)))
+    text = Text(indent) + Text(truncate(given, given_room), style="dim")
+    text.append(" → ")
+    text.append(truncate(made, room - given_room))
+    return text
 
 
-def stacked_timeline(execution: Execution, width: int, *, title: str | None = None) -> Text:
+def _variables(variables: Mapping[str, str], indent: str, width: int) -> list[Text]:
+    """One line per variable the state assigned: `$name = value`."""
+    return [
+        Text(truncate(f"{indent}${name} = {compact_json(value)}", width), style="blue")
+        for name, value in variables.items()
+    ]
+
+
+def _attempt(number: int, attempt: Attempt, indent: str, width: int) -> list[Text]:
+    """`attempt 1: 404  GET http://…`, then the response body on its own line.
+
+    The outcome comes before the URL so a narrow terminal cuts the URL, not the status.
+    """
+    if attempt.status is not None:
+        outcome = str(attempt.status)
+    elif attempt.error is not None:
+        outcome = attempt.error
+    else:
+        outcome = "ok" if attempt.ok else "…"
+    style = "yellow" if attempt.error is not None else "green"
+    line = f"{indent}attempt {number}: {outcome}  {attempt.request or attempt.resource}"
+    lines = [Text(truncate(line, width), style=style)]
+    if attempt.body is not None:
+        body = f"{indent}  body {compact_json(attempt.body)}"
+        lines.append(Text(truncate(body, width), style="dim"))
+    return lines
+
+
+def _error(run: StateRun) -> Text:
+    """The error name, marked "(caught)" when a Catch handled it."""
+    assert run.error is not None  # called only for a run that ended in an error
+    text = Text(run.error, style="bold red" if run.failed else "yellow")
+    if not run.failed:
+        text.append(" (caught)", style="dim")
+    return text
+
+
+def _details(run: StateRun, indent: str, width: int) -> list[Text]:
+    lines = [_data(run, indent, width)]
+    if run.variables:
+        lines += _variables(run.variables, indent, width)
+    if any(attempt.request or attempt.error for attempt in run.tries) or run.retries:
+        for number, attempt in enumerate(run.tries, 1):
+            lines += _attempt(number, attempt, indent, width)
+    if run.retries and run.error is None and run.ended is not None:
+        lines.append(Text(f"{indent}retries: {run.retries}, then succeeded", style="yellow"))
+    elif run.retries:
+        lines.append(Text(f"{indent}retries: {run.retries}", style="yellow"))
+    if run.error is not None:
+        lines.append(Text(indent) + _error(run))
+        room = max(16, width - len(indent))
+        lines += _wrapped(run.message or "", indent, room, "red" if run.failed else "dim")
+    return lines
+
+
+def timeline(execution: Execution, width: int, *, title: str | None = None) -> Text:
     """The timeline for a `width`-column terminal: a line per state, its details under it."""
-    total = _time_axis(execution)
+    total = execution.time_axis()
     rows = list(_rows(execution.runs, 0))
     name_width = min(
         NAME_MAX_WIDTH,
@@ -135,7 +151,7 @@ def stacked_timeline(execution: Execution, width: int, *, title: str | None = No
             default=5,
         ),
     )
-    bar_width = max(NARROW_BAR_MIN_WIDTH, min(BAR_WIDTH, width - name_width - 30))
+    bar_width = max(NARROW_BAR_MIN_WIDTH, min(BAR_MAX_WIDTH, width - name_width - 30))
     header = f"{'state':<{name_width}}  {'type':<8} {'start':>7} {'duration':>8}  timeline"
     lines = [Text(truncate(title, width), style="italic")] if title else []
     lines.append(Text(truncate(header, width), style="bold"))
@@ -149,53 +165,35 @@ def stacked_timeline(execution: Execution, width: int, *, title: str | None = No
         line.append(f"  {truncate(row.state_type, 8):<8} {milliseconds(row.started):>7} ")
         line.append(f"{milliseconds(row.duration):>8}  ")
         lines.append(line + _bar(row, total, bar_width))
-        detail = f"{indent}    "
-        lines.append(Text(detail) + _data(row, max(8, (width - len(detail) - 3) // 2)))
-        if row.retries:
-            lines.append(Text(f"{detail}retries: {row.retries}", style="yellow"))
-        if row.error is not None:
-            lines.extend(_stacked_problem(row, detail, width))
+        lines += _details(row, f"{indent}    ", width)
     return Text("\n").join(lines)
 
 
-def _stacked_problem(run: StateRun, indent: str, width: int) -> list[Text]:
-    """The error line, then the cause cut into indented lines (causes are often one long word)."""
-    assert run.error is not None  # called only for a run that ended in an error
-    room = max(16, width - len(indent))
-    cause = truncate(run.cause or "", CAUSE_LINES * room)
-    return [Text(indent) + _error(run.error, run.failed)] + [
-        Text(indent + cause[start : start + room], style="dim")
-        for start in range(0, len(cause), room)
-    ]
-
-
 class Timeline:
-    """A rich renderable that picks the table or the stacked layout for the terminal's width."""
+    """A rich renderable laid out for the width of the console it is printed on."""
 
     def __init__(self, execution: Execution, title: str | None) -> None:
         self.execution = execution
         self.title = title
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if options.max_width >= WIDE_LAYOUT_COLUMNS:
-            yield timeline_table(self.execution, title=self.title)
-        else:
-            yield stacked_timeline(self.execution, options.max_width, title=self.title)
-        yield _summary(self.execution)
+        yield timeline(self.execution, options.max_width, title=self.title)
+        yield _summary(self.execution, options.max_width)
 
 
-def _summary(execution: Execution) -> Text:
+def _summary(execution: Execution, width: int) -> Text:
     style = _STATUS_STYLE.get(execution.status, "yellow")
-    text = Text("execution ")
-    text.append(execution.status, style=f"bold {style}")
-    text.append(f" in {milliseconds(execution.duration)}")
+    lines = [Text("execution ") + Text(execution.status, style=f"bold {style}")]
+    lines[0].append(f" in {milliseconds(execution.duration)}")
+    facts: list[tuple[str, str | None, str]] = [("input", compact_json(execution.input), "")]
     if execution.error is not None:
-        text.append(f"\nerror: {execution.error}", style="bold red")
-        if execution.cause:
-            text.append(f"\ncause: {truncate(execution.cause, CAUSE_WIDTH * 2)}", style="red")
+        facts += [("error", execution.error, "bold red"), ("cause", execution.message, "red")]
     elif execution.output is not None:
-        text.append(f"\noutput: {truncate(compact_json(execution.output), CAUSE_WIDTH * 2)}")
-    return text
+        facts.append(("output", compact_json(execution.output), ""))
+    for label, value, fact_style in facts:
+        if value:
+            lines += _wrapped(f"{label}: {value}", "", width, fact_style)
+    return Text("\n").join(lines)
 
 
 def render_timeline(

@@ -206,3 +206,20 @@ def test_a_field_path_is_read_without_compiling_it() -> None:
     jsonata_eval.compile_expression.cache_clear()
     assert jsonata_eval.evaluate("$states.input.name", FIELD_BINDINGS) == "ann"
     assert jsonata_eval.compile_expression.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize(
+    ("expression", "written"),
+    [
+        ("4 / 2", "2"),  # a whole number, as JavaScript writes it (Python would say 2.0)
+        ("$score", "42"),  # a float64 score Momento answered, 42.0, passed through
+        ("{'top': [{'score': $score * 1}]}", '{"top": [{"score": 42}]}'),
+        ("7 / 2", "3.5"),
+        ("-0.0 * 1", "0"),
+        ("$big", "100000000000000000000"),  # JavaScript's plain digits reach 1e21
+        ("$huge", "1e+21"),  # and its exponent form starts there: stays a float
+    ],
+)
+def test_numbers_are_written_as_javascript_writes_them(expression: str, written: str) -> None:
+    value = jsonata_eval.evaluate(expression, {"score": 42.0, "big": 1e20, "huge": 1e21})
+    assert json.dumps(value) == written

@@ -9,6 +9,7 @@ makes no connection besides loopback DevTools.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import subprocess
 import time
@@ -149,6 +150,51 @@ class Page:
             await self.command(
                 "Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1
             )
+
+    async def drag(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        """Press at `start`, move to `end` in steps, release: a user's drag."""
+        await self.command(
+            "Input.dispatchMouseEvent",
+            type="mousePressed",
+            x=start[0],
+            y=start[1],
+            button="left",
+            clickCount=1,
+        )
+        for step in range(1, 6):
+            x = start[0] + (end[0] - start[0]) * step / 5
+            y = start[1] + (end[1] - start[1]) * step / 5
+            await self.command(
+                "Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y, button="left", buttons=1
+            )
+        await self.command(
+            "Input.dispatchMouseEvent",
+            type="mouseReleased",
+            x=end[0],
+            y=end[1],
+            button="left",
+            clickCount=1,
+        )
+
+    async def wheel(self, x: float, y: float, delta_y: float) -> None:
+        """A mouse wheel turn over (x, y); negative `delta_y` scrolls up (zooms in here)."""
+        await self.command(
+            "Input.dispatchMouseEvent", type="mouseWheel", x=x, y=y, deltaX=0, deltaY=delta_y
+        )
+
+    async def viewport(self, width: int, height: int) -> None:
+        await self.command(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    async def screenshot(self, path: Path) -> None:
+        """The visible page as a PNG, for a person to look at when a check fails."""
+        shot = await self.command("Page.captureScreenshot", format="png")
+        path.write_bytes(base64.b64decode(shot["data"]))
 
     async def read_messages(self) -> None:
         async for message in self._socket:

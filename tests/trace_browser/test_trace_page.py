@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from leaderboard.local.cli import main as cli
+from leaderboard.local.momento_server.faults import FaultRule
 from leaderboard.local.stack import LocalStack
 from tests.trace_browser.devtools import Page, browser_page
 
@@ -185,3 +186,56 @@ async def test_the_problem_collector_sees_page_errors(browser: str, tmp_path: Pa
     assert problems.console_errors == ["logged"]
     assert len(problems.exceptions) == 1 and "undefinedFunction" in problems.exceptions[0]
     assert any("missing.png" in line for line in problems.log_errors)
+
+
+@pytest.fixture
+def retried(stack: LocalStack) -> Run:
+    """Momento answers FetchRank's first call 503; the state's Retry succeeds."""
+    rule = stack.momento.faults.add(FaultRule(operation="sortedset.rank", status=503, times=1))
+    try:
+        return _run(stack, {"leaderboard": "trace-page", "name": "wario", "score": 7})
+    finally:
+        stack.momento.faults.remove(rule)
+
+
+async def _details_of(page: Page, state: str) -> tuple[str, list[list[str]]]:
+    """Clicks `state`; the panel's text and its (label, value) fields in order."""
+    await page.evaluate(
+        f"document.querySelector('[data-state=\"{state}\"]')"
+        ".scrollIntoView({block: 'center', inline: 'center'})"
+    )
+    # On the state's name: a container's centre is one of its branch states.
+    name = await page.evaluate(
+        f'(function () {{ const box = document.querySelector(\'[data-state="{state}"] '
+        "> text.name').getBoundingClientRect(); return [box.left + box.width / 2, "
+        "box.top + box.height / 2]; })()"
+    )
+    await page.click(*name)
+    text = await page.evaluate("document.getElementById('details').innerText")
+    fields = await page.evaluate(
+        "Array.from(document.querySelectorAll('#details .label')).map(function (label) {"
+        " return [label.textContent, label.nextElementSibling.textContent]; })"
+    )
+    return text, fields
+
+
+async def test_a_retried_task_reads_as_retried_with_each_attempt(
+    stack: LocalStack, browser: str, retried: Run, tmp_path: Path
+) -> None:
+    path = _write_page(stack, retried, tmp_path)
+    async with browser_page(browser) as page:
+        await page.viewport(1400, 1000)
+        await page.open(path.as_uri())
+        fetch_rank, fields = await _details_of(page, "FetchRank")
+        _, lookup = await _details_of(page, "LookUpStanding")
+        assert page.problems.all == []
+    assert "retried 1 time(s), then succeeded" in fetch_rank
+    assert "(caught)" not in fetch_rank
+    assert "message" not in dict(fields)  # no error left on a state its Retry rescued
+    attempts = [value for label, value in fields if label.startswith("attempt ")]
+    assert [attempt.rsplit("→ ", 1)[1] for attempt in attempts] == ["503", "200"]
+    assert all("/rank?key=trace-page&value=wario" in attempt for attempt in attempts)
+    bodies = [json.loads(value) for label, value in fields if label == "response body"]
+    assert len(bodies) == 2 and bodies[1]["value"] == "wario"  # the 503's body, the 200's
+    standing = json.loads(dict(lookup)["assigned $standing"])
+    assert {"rank", "top", "size"} <= set(standing)

@@ -44,6 +44,8 @@ _FIELD_PATH: Final = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za
 # Words JSONata reads as operators or literals, never as field names.
 _RESERVED_WORDS: Final = frozenset({"and", "or", "in", "true", "false", "null"})
 # Values jsonata returns unchanged from a path; an array may be unwrapped or flattened.
+# JSON.stringify writes a whole number below 1e21 in plain digits (1e21 and up in exponent form).
+_JS_PLAIN_INTEGER_LIMIT: Final = 1e21
 _PATH_VALUE_TYPES: Final = frozenset({dict, str, int, float, bool, type(None)})
 _NOT_READ: Final = object()
 # Looked up by jsonata-python for every node it evaluates; None means no hook.
@@ -119,6 +121,11 @@ def _to_json(value: Any) -> Any:
     """Plain JSON values owned by the caller: no JSONata sequences, null sentinels or aliases."""
     if value is Utils.NULL_VALUE or value is None:
         return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < _JS_PLAIN_INTEGER_LIMIT:
+        # AWS's JSONata computes with JavaScript numbers, which have no int/float split: a
+        # whole-valued 42.0 (from a division, or a float64 score Momento sent back) is written
+        # `42`, as JSON.stringify writes it, not Python's `42.0`.
+        return int(value)
     if isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, Mapping):
