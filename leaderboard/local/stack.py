@@ -4,7 +4,8 @@ It wires the embedded Momento server to the AWS-compatible endpoint the way the 
 wires Momento to AWS: a random API key kept in Secrets Manager and in an EventBridge
 connection (never printed, never in a definition), the bridge's caller secret sent by that
 connection as an invocation header, an event bus whose every event lands in
-an SQS queue the CLI and tests read, and every workflow deployed from `statemachines/`.
+an SQS queue the CLI and tests read, every workflow deployed from `statemachines/`, and the
+HTTP API's routes on a port of their own.
 
 moto's state is process-wide, so two stacks in one process need different stages; a
 stack removes what it created when it stops, so stacks can follow each other.
@@ -33,6 +34,7 @@ from leaderboard.local.endpoints import (
     MOMENTO_GRPC_PORT,
     MOMENTO_HTTP_PORT,
 )
+from leaderboard.local.http_api import LocalHttpApi
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.scheduler import LocalScheduler
 from leaderboard.local.stepfunctions.deploy import (
@@ -70,7 +72,9 @@ EVENTS_RETENTION_SECONDS: Final = 3600
 class LocalStack:
     """Momento server + AWS endpoint + connection, bus, queue and deployed workflows.
 
-    Ports 0 pick free ports (tests); the defaults are the fixed ports the docs print.
+    Ports 0 pick free ports (tests); the defaults are the fixed ports the docs print. The HTTP
+    API is served only with an `http_api_port` (`up` gives it HTTP_API_PORT): a stack started
+    for tests or the demo does not hold a fixed port it does not use.
     `momento_clock` is what Momento's TTLs run on (tests move it to see a board expire).
     """
 
@@ -85,6 +89,7 @@ class LocalStack:
         momento_grpc_port: int = MOMENTO_GRPC_PORT,
         momento_http_port: int = MOMENTO_HTTP_PORT,
         aws_port: int = AWS_ENDPOINT_PORT,
+        http_api_port: int | None = None,
         momento_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         check_loopback(host)
@@ -108,6 +113,8 @@ class LocalStack:
             clock=momento_clock,
         )
         self._endpoint = AwsEndpoint(host=host, port=aws_port)
+        self._http_api_port = http_api_port
+        self._http_api: LocalHttpApi | None = None
         self._exit_stack = ExitStack()
         self._deployments: dict[str, Deployment] = {}
         self._queue_url = ""
@@ -116,6 +123,13 @@ class LocalStack:
     @property
     def endpoint_url(self) -> str:
         return self._endpoint.url
+
+    @property
+    def http_api_url(self) -> str:
+        """The HTTP API's routes (docs/http-api.md), as API Gateway serves them on AWS."""
+        if self._http_api is None:
+            raise RuntimeError("the stack serves no HTTP API (started without http_api_port)")
+        return self._http_api.url
 
     @property
     def deployments(self) -> tuple[Deployment, ...]:
@@ -245,6 +259,15 @@ class LocalStack:
         self.deploy()
         self._exit_stack.callback(self._delete_state_machines)
         self._start_scheduler()
+        if self._http_api_port is not None:
+            self._http_api = self._exit_stack.enter_context(
+                LocalHttpApi(
+                    aws_endpoint_url=self.endpoint_url,
+                    arn_of=self.state_machine_arn,
+                    host=self._host,
+                    port=self._http_api_port,
+                )
+            )
 
     def _create_secrets(self) -> None:
         self._create_secret(api_key_secret_name(self.stage), self._api_key)
