@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Final, Self, cast
 
 from momento import CacheClient, Configurations, CredentialProvider
 
+from leaderboard import score_events
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions, workflow
 from leaderboard.local.aws_client import REGION
 from leaderboard.local.clock import LocalClock
@@ -57,6 +58,7 @@ from leaderboard.naming import (
     connection_name,
     events_queue_name,
     resource_name,
+    score_reports_dead_letter_queue_name,
     stage_name,
 )
 from leaderboard.period_rules import close_schedules
@@ -118,6 +120,7 @@ class LocalStack:
         self._exit_stack = ExitStack()
         self._deployments: dict[str, Deployment] = {}
         self._queue_url = ""
+        self.score_reports_dead_letter_queue_url = ""
         self.connection_arn = ""
 
     @property
@@ -258,6 +261,7 @@ class LocalStack:
         self._exit_stack.callback(self.clock.detach, self.stage)
         self.deploy()
         self._exit_stack.callback(self._delete_state_machines)
+        self._create_score_reports_rule()
         self._start_scheduler()
         if self._http_api_port is not None:
             self._http_api = self._exit_stack.enter_context(
@@ -330,6 +334,43 @@ class LocalStack:
         self._exit_stack.callback(events.delete_rule, Name=rule, EventBusName=bus)
         events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
         self._exit_stack.callback(events.remove_targets, Rule=rule, EventBusName=bus, Ids=["queue"])
+
+    def _create_score_reports_rule(self) -> None:
+        """`ScoreReported` on the bus starts submit-score (leaderboard.score_events), with the
+        CDK rule's retry policy and a dead-letter queue of its own."""
+        events, sqs = self.client("events"), self.client("sqs")
+        bus, rule = self.event_bus_name, resource_name(self.stage, "score-reported")
+        queue_url = sqs.create_queue(QueueName=score_reports_dead_letter_queue_name(self.stage))[
+            "QueueUrl"
+        ]
+        self._exit_stack.callback(sqs.delete_queue, QueueUrl=queue_url)
+        self.score_reports_dead_letter_queue_url = queue_url
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        events.put_rule(
+            Name=rule, EventBusName=bus, EventPattern=json.dumps(score_events.EVENT_PATTERN)
+        )
+        self._exit_stack.callback(events.delete_rule, Name=rule, EventBusName=bus)
+        events.put_targets(
+            Rule=rule,
+            EventBusName=bus,
+            Targets=[
+                {
+                    "Id": score_events.WORKFLOW,
+                    "Arn": self.state_machine_arn(score_events.WORKFLOW),
+                    "InputPath": score_events.INPUT_PATH,
+                    "RetryPolicy": {
+                        "MaximumRetryAttempts": score_events.RETRY_ATTEMPTS,
+                        "MaximumEventAgeInSeconds": score_events.MAX_EVENT_AGE_SECONDS,
+                    },
+                    "DeadLetterConfig": {"Arn": queue_arn},
+                }
+            ],
+        )
+        self._exit_stack.callback(
+            events.remove_targets, Rule=rule, EventBusName=bus, Ids=[score_events.WORKFLOW]
+        )
 
     def _create_archive_bucket(self) -> None:
         s3 = self.client("s3")

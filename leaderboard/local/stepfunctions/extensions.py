@@ -32,6 +32,7 @@ further calls do nothing. What it installs, one module each:
 - ``sqs_instances``: moto tracks SQS messages weakly, so a drained message is freed.
 - ``sqs_deleted``: a deleted message's receipt handles are remembered for one retention period.
 - ``sqs_retention``: a message that outlived its queue's retention period is dropped.
+- ``rule_state_machine_targets``: an EventBridge rule with a state machine target starts it.
 - ``server_dispatch``: moto's per-request routing lookups computed once (installed last: it
   memoizes the URL patterns the other extensions add).
 """
@@ -57,6 +58,7 @@ from leaderboard.local.stepfunctions import (
     lambda_invoke_output,
     map_input,
     payload_limits,
+    rule_state_machine_targets,
     server_dispatch,
     service_clients,
     sqs_attributes,
@@ -110,5 +112,6 @@ def install_extensions() -> None:
         sqs_instances.install()
         sqs_deleted.install()
         sqs_retention.install()
+        rule_state_machine_targets.install()
         server_dispatch.install()
         _installed = True
