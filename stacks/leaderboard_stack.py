@@ -15,6 +15,7 @@ from leaderboard.period_rules import close_schedules
 from stacks.daily_close import DailyClose
 from stacks.http_api import HttpApi
 from stacks.momento_bridge import MomentoBridge
+from stacks.score_reports import ScoreReports
 from stacks.stage_config import StageConfig
 from stacks.workflow_state_machine import WorkflowStateMachine
 
@@ -80,6 +81,13 @@ class LeaderboardStack(Stack):
         }
         self.daily_close.bind(self.workflows["close-period"])
         self._grant_submission_receipts(config, self.workflows["submit-score"])
+        self.score_reports = ScoreReports(
+            self,
+            "ScoreReports",
+            config=config,
+            event_bus=self.event_bus,
+            submit_score=self.workflows["submit-score"].state_machine,
+        )
         self.http_api = HttpApi(
             self,
             "HttpApi",

@@ -42,11 +42,13 @@ def _acknowledged(stage: SynthesizedStage) -> dict[str, str]:
 
 
 def _stage_wide(stack: str, region: str) -> list[str]:
-    """Acknowledgements outside the workflows: the bridge Lambda, the daily close and the
-    HTTP API (public reads, API keys instead of a user pool, no WAF, API Gateway's log role)."""
+    """Acknowledgements outside the workflows: the bridge Lambda, the daily close, the
+    ScoreReported rule's dead-letter queue and the HTTP API (public reads, API keys instead of
+    a user pool, no WAF, API Gateway's log role)."""
     close_role = f"{stack}/ClosePeriod/Role:AwsSolutions::AwsSolutions-IAM5"
     api = f"{stack}/HttpApi/Api"
     return [
+        f"{stack}/ScoreReports/DeadLetterQueue:AwsSolutions::AwsSolutions-SQS3",
         f"{api}:AwsSolutions::AwsSolutions-APIG4",
         f"{api}:AwsSolutions::AwsSolutions-COG4",
         f"{api}/DeploymentStage.api:AwsSolutions::AwsSolutions-APIG3",
