@@ -9,9 +9,10 @@ workflow's, in its log group. Values shared with the local stack: `leaderboard.s
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
@@ -42,10 +43,31 @@ class ScoreReports(Construct):
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
+        rule_name = config.resource_name("score-reported")
+        stack = Stack.of(self)
+        # The rule's role, trusted by this rule only (confused-deputy guard, as EventBridge
+        # documents it); CDK's default role would trust any rule of any account.
+        self.role = iam.Role(
+            self,
+            "StartRole",
+            assumed_by=iam.ServicePrincipal(
+                "events.amazonaws.com",
+                conditions={
+                    "ArnEquals": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="events",
+                            resource="rule",
+                            resource_name=f"{config.event_bus_name}/{rule_name}",
+                        )
+                    },
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            ),
+        )
         self.rule = events.Rule(
             self,
             "Rule",
-            rule_name=config.resource_name("score-reported"),
+            rule_name=rule_name,
             description="ScoreReported events start submit-score with the event's detail",
             event_bus=event_bus,
             event_pattern=events.EventPattern(
@@ -58,6 +80,7 @@ class ScoreReports(Construct):
                     dead_letter_queue=self.dead_letter_queue,
                     retry_attempts=score_events.RETRY_ATTEMPTS,
                     max_event_age=Duration.seconds(score_events.MAX_EVENT_AGE_SECONDS),
+                    role=self.role,
                 )
             ],
         )
