@@ -111,26 +111,42 @@ def test_request_template_builds_the_routers_input(
 
 
 @pytest.mark.parametrize(
-    "execution",
+    ("execution", "status", "message"),
     [
-        {"status": "SUCCEEDED", "output": '{"score": 42, "rank": 0}'},
-        {"status": "FAILED", "error": "Leaderboard.ValidationError", "cause": f"name: {_ODD}"},
-        {
-            "status": "FAILED",
-            "error": "Leaderboard.StoreUnavailable",
-            "cause": 'standing unavailable: States.Http.StatusCode.503: {"x": 1}',
-        },
-        {"status": "FAILED", "error": "States.Runtime", "cause": "secret internals"},
-        {"status": "TIMED_OUT"},
+        ({"status": "SUCCEEDED", "output": '{"score": 42, "rank": 0}'}, 200, None),
+        (
+            {"status": "FAILED", "error": "Leaderboard.ValidationError", "cause": f"name: {_ODD}"},
+            400,
+            f"name: {_ODD}",
+        ),
+        (
+            {
+                "status": "FAILED",
+                "error": "Leaderboard.StoreUnavailable",
+                "cause": 'standing unavailable: States.Http.StatusCode.503: {"x": 1}',
+            },
+            503,
+            "standing unavailable",
+        ),
+        (
+            {"status": "FAILED", "error": "States.Runtime", "cause": "secret internals"},
+            500,
+            "internal error",
+        ),
+        ({"status": "TIMED_OUT"}, 504, "the workflow did not finish in time"),
     ],
 )
-def test_response_template_answers_as_the_router(execution: dict[str, Any]) -> None:
+def test_response_template_answers_as_the_router(
+    execution: dict[str, Any], status: int, message: str | None
+) -> None:
     context: dict[str, Any] = {"responseOverride": {}}
     rendered = _render(
         response_template(),
         {"input": _Input({}, {}, execution), "util": _Util(), "context": context},
     )
     expected = http_answer(execution)
+    assert expected.status == status
+    assert json.loads(expected.body).get("message") == message
     assert context["responseOverride"].get("status", 200) == expected.status
     assert json.loads(rendered) == json.loads(expected.body)
     assert "internals" not in rendered
