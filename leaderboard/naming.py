@@ -81,3 +81,8 @@ def events_queue_name(stage: str) -> str:
 def archive_bucket_name(stage: str) -> str:
     """The local stack's archive bucket (on AWS, CloudFormation picks a unique name)."""
     return resource_name(stage, "archive")
+
+
+def score_reports_dead_letter_queue_name(stage: str) -> str:
+    """The queue where `ScoreReported` events go when submit-score could not be started."""
+    return resource_name(stage, "score-reports-dlq")

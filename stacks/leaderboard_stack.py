@@ -13,7 +13,9 @@ from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions
 from leaderboard.naming import state_machine_name
 from leaderboard.period_rules import close_schedules
 from stacks.daily_close import DailyClose
+from stacks.http_api import HttpApi
 from stacks.momento_bridge import MomentoBridge
+from stacks.score_reports import ScoreReports
 from stacks.stage_config import StageConfig
 from stacks.workflow_state_machine import WorkflowStateMachine
 
@@ -79,12 +81,28 @@ class LeaderboardStack(Stack):
         }
         self.daily_close.bind(self.workflows["close-period"])
         self._grant_submission_receipts(config, self.workflows["submit-score"])
+        self.score_reports = ScoreReports(
+            self,
+            "ScoreReports",
+            config=config,
+            event_bus=self.event_bus,
+            submit_score=self.workflows["submit-score"].state_machine,
+        )
+        self.http_api = HttpApi(
+            self,
+            "HttpApi",
+            config=config,
+            state_machines={
+                name: deployed.state_machine for name, deployed in self.workflows.items()
+            },
+        )
         for name, deployed in self.workflows.items():
             CfnOutput(
                 self,
                 f"{_construct_id(name)}StateMachineArn",
                 value=deployed.state_machine.state_machine_arn,
             )
+        CfnOutput(self, "HttpApiUrl", value=self.http_api.api.url)
         CfnOutput(self, "EventBusName", value=self.event_bus.event_bus_name)
         CfnOutput(self, "ArchiveBucketName", value=self.daily_close.archive_bucket.bucket_name)
 

@@ -25,6 +25,7 @@ from leaderboard.definitions import WORKFLOWS, workflow
 from leaderboard.local.aws_client import ACCOUNT_ID, REGION, local_client
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
+    HTTP_API_PORT,
     LOCAL_HOST,
     MOMENTO_GRPC_PORT,
     MOMENTO_HTTP_PORT,
@@ -73,6 +74,7 @@ def cmd_up(args: argparse.Namespace) -> None:
             momento_grpc_port=args.momento_grpc_port,
             momento_http_port=args.momento_http_port,
             aws_port=args.aws_port,
+            http_api_port=args.http_api_port,
         )
         stack.start()
     except ValueError as error:
@@ -82,6 +84,7 @@ def cmd_up(args: argparse.Namespace) -> None:
     try:
         console.print(f"[bold green]local stack up[/] (stage [bold]{stack.stage}[/])")
         console.print(f"  AWS endpoint      {stack.endpoint_url}  (account {ACCOUNT_ID}, {REGION})")
+        console.print(f"  HTTP API          {stack.http_api_url}  (docs/http-api.md)")
         console.print(f"  Momento HTTP      {stack.momento.http_url}")
         console.print(f"  Momento gRPC      {LOCAL_HOST}:{stack.momento.grpc_port}")
         console.print(f"  cache             {stack.cache_name}")
@@ -241,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--aws-port", type=int, default=AWS_ENDPOINT_PORT)
     up.add_argument("--momento-grpc-port", type=int, default=MOMENTO_GRPC_PORT)
     up.add_argument("--momento-http-port", type=int, default=MOMENTO_HTTP_PORT)
+    up.add_argument("--http-api-port", type=int, default=HTTP_API_PORT)
     up.set_defaults(run=cmd_up)
 
     momento = commands.add_parser("momento", help="start only the Momento server until Ctrl-C")

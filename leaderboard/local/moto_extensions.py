@@ -35,6 +35,7 @@ Step Functions (``leaderboard.local.stepfunctions``):
 - ``execution_names``: an unnamed execution gets a UUID name, as on AWS.
 - ``execution_history_pages``: GetExecutionHistory honours reverseOrder, maxResults, nextToken.
 - ``payload_limits``: execution input and task output over 256 KiB refused at the API.
+- ``rule_state_machine_targets``: an EventBridge rule with a state machine target starts it.
 
 SQS (``leaderboard.local.sqs``), where the local bus delivers events:
 
@@ -87,6 +88,7 @@ from leaderboard.local.stepfunctions import (
     lambda_invoke_output,
     map_input,
     payload_limits,
+    rule_state_machine_targets,
     server_dispatch,
     service_clients,
     string_literals,
@@ -121,6 +123,7 @@ EXTENSIONS: Final[tuple[tuple[ModuleType, Kind], ...]] = (
     (execution_names, Kind.FEATURE),
     (execution_history_pages, Kind.FEATURE),
     (payload_limits, Kind.FEATURE),  # after sync_execution, which adds StartSyncExecution
+    (rule_state_machine_targets, Kind.FEATURE),
     (sqs_clock, Kind.SPEED),
     (sqs_attributes, Kind.SPEED),
     (sqs_visible, Kind.SPEED),

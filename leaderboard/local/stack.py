@@ -4,7 +4,8 @@ It wires the embedded Momento server to the AWS-compatible endpoint the way the 
 wires Momento to AWS: a random API key kept in Secrets Manager and in an EventBridge
 connection (never printed, never in a definition), the bridge's caller secret sent by that
 connection as an invocation header, an event bus whose every event lands in
-an SQS queue the CLI and tests read, and every workflow deployed from `statemachines/`.
+an SQS queue the CLI and tests read, every workflow deployed from `statemachines/`, and the
+HTTP API's routes on a port of their own.
 
 moto's state is process-wide, so two stacks in one process need different stages; a
 stack removes what it created when it stops, so stacks can follow each other.
@@ -24,6 +25,7 @@ from typing import Any, ClassVar, Final, Self, cast
 
 from momento import CacheClient, Configurations, CredentialProvider
 
+from leaderboard import score_events
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions, workflow
 from leaderboard.local.aws_client import REGION
 from leaderboard.local.clock import LocalClock
@@ -33,6 +35,7 @@ from leaderboard.local.endpoints import (
     MOMENTO_GRPC_PORT,
     MOMENTO_HTTP_PORT,
 )
+from leaderboard.local.http_api import LocalHttpApi
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.scheduler import LocalScheduler
 from leaderboard.local.stepfunctions.deploy import (
@@ -55,6 +58,7 @@ from leaderboard.naming import (
     connection_name,
     events_queue_name,
     resource_name,
+    score_reports_dead_letter_queue_name,
     stage_name,
 )
 from leaderboard.period_rules import close_schedules
@@ -70,7 +74,9 @@ EVENTS_RETENTION_SECONDS: Final = 3600
 class LocalStack:
     """Momento server + AWS endpoint + connection, bus, queue and deployed workflows.
 
-    Ports 0 pick free ports (tests); the defaults are the fixed ports the docs print.
+    Ports 0 pick free ports (tests); the defaults are the fixed ports the docs print. The HTTP
+    API is served only with an `http_api_port` (`up` gives it HTTP_API_PORT): a stack started
+    for tests or the demo does not hold a fixed port it does not use.
     `momento_clock` is what Momento's TTLs run on (tests move it to see a board expire).
     """
 
@@ -85,6 +91,7 @@ class LocalStack:
         momento_grpc_port: int = MOMENTO_GRPC_PORT,
         momento_http_port: int = MOMENTO_HTTP_PORT,
         aws_port: int = AWS_ENDPOINT_PORT,
+        http_api_port: int | None = None,
         momento_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         check_loopback(host)
@@ -108,14 +115,24 @@ class LocalStack:
             clock=momento_clock,
         )
         self._endpoint = AwsEndpoint(host=host, port=aws_port)
+        self._http_api_port = http_api_port
+        self._http_api: LocalHttpApi | None = None
         self._exit_stack = ExitStack()
         self._deployments: dict[str, Deployment] = {}
         self._queue_url = ""
+        self.score_reports_dead_letter_queue_url = ""
         self.connection_arn = ""
 
     @property
     def endpoint_url(self) -> str:
         return self._endpoint.url
+
+    @property
+    def http_api_url(self) -> str:
+        """The HTTP API's routes (docs/http-api.md), as API Gateway serves them on AWS."""
+        if self._http_api is None:
+            raise RuntimeError("the stack serves no HTTP API (started without http_api_port)")
+        return self._http_api.url
 
     @property
     def deployments(self) -> tuple[Deployment, ...]:
@@ -244,7 +261,17 @@ class LocalStack:
         self._exit_stack.callback(self.clock.detach, self.stage)
         self.deploy()
         self._exit_stack.callback(self._delete_state_machines)
+        self._create_score_reports_rule()
         self._start_scheduler()
+        if self._http_api_port is not None:
+            self._http_api = self._exit_stack.enter_context(
+                LocalHttpApi(
+                    aws_endpoint_url=self.endpoint_url,
+                    arn_of=self.state_machine_arn,
+                    host=self._host,
+                    port=self._http_api_port,
+                )
+            )
 
     def _create_secrets(self) -> None:
         self._create_secret(api_key_secret_name(self.stage), self._api_key)
@@ -307,6 +334,43 @@ class LocalStack:
         self._exit_stack.callback(events.delete_rule, Name=rule, EventBusName=bus)
         events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
         self._exit_stack.callback(events.remove_targets, Rule=rule, EventBusName=bus, Ids=["queue"])
+
+    def _create_score_reports_rule(self) -> None:
+        """`ScoreReported` on the bus starts submit-score (leaderboard.score_events), with the
+        CDK rule's retry policy and a dead-letter queue of its own."""
+        events, sqs = self.client("events"), self.client("sqs")
+        bus, rule = self.event_bus_name, resource_name(self.stage, "score-reported")
+        queue_url = sqs.create_queue(QueueName=score_reports_dead_letter_queue_name(self.stage))[
+            "QueueUrl"
+        ]
+        self._exit_stack.callback(sqs.delete_queue, QueueUrl=queue_url)
+        self.score_reports_dead_letter_queue_url = queue_url
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        events.put_rule(
+            Name=rule, EventBusName=bus, EventPattern=json.dumps(score_events.EVENT_PATTERN)
+        )
+        self._exit_stack.callback(events.delete_rule, Name=rule, EventBusName=bus)
+        events.put_targets(
+            Rule=rule,
+            EventBusName=bus,
+            Targets=[
+                {
+                    "Id": score_events.WORKFLOW,
+                    "Arn": self.state_machine_arn(score_events.WORKFLOW),
+                    "InputPath": score_events.INPUT_PATH,
+                    "RetryPolicy": {
+                        "MaximumRetryAttempts": score_events.RETRY_ATTEMPTS,
+                        "MaximumEventAgeInSeconds": score_events.MAX_EVENT_AGE_SECONDS,
+                    },
+                    "DeadLetterConfig": {"Arn": queue_arn},
+                }
+            ],
+        )
+        self._exit_stack.callback(
+            events.remove_targets, Rule=rule, EventBusName=bus, Ids=[score_events.WORKFLOW]
+        )
 
     def _create_archive_bucket(self) -> None:
         s3 = self.client("s3")

@@ -13,6 +13,10 @@ DOCUMENTED_STAGE = "local"
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:
     with LocalStack(
-        stage=DOCUMENTED_STAGE, momento_grpc_port=0, momento_http_port=0, aws_port=0
+        stage=DOCUMENTED_STAGE,
+        momento_grpc_port=0,
+        momento_http_port=0,
+        aws_port=0,
+        http_api_port=0,
     ) as running:
         yield running

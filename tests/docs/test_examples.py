@@ -4,7 +4,7 @@ local stack: the docs cannot drift from the product without this test failing.
 A reader runs the examples after `make up`, with the environment `up` prints. The test does
 the same on ephemeral ports (other runs may hold the documented ones): it gives every example
 `up`'s environment for the running stack and rewrites the documented default addresses
-(`http://127.0.0.1:8083`, `http://127.0.0.1:8081`) to the stack's. The examples of one page
+(`http://127.0.0.1:8083`, `:8081`, `:8084`) to the stack's. The examples of one page
 run in order, as a reader goes down it: Python in one namespace, shell in one `bash` session.
 """
 
@@ -18,7 +18,12 @@ from typing import Final
 import pytest
 
 from leaderboard.local.cli import backend_environment
-from leaderboard.local.endpoints import AWS_ENDPOINT_PORT, LOCAL_HOST, MOMENTO_HTTP_PORT
+from leaderboard.local.endpoints import (
+    AWS_ENDPOINT_PORT,
+    HTTP_API_PORT,
+    LOCAL_HOST,
+    MOMENTO_HTTP_PORT,
+)
 from leaderboard.local.stack import LocalStack
 from tests.docs.code_blocks import (
     NOT_EXAMPLES,
@@ -75,6 +80,7 @@ def _documented_addresses(stack: LocalStack) -> dict[str, str]:
     return {
         f"http://{LOCAL_HOST}:{AWS_ENDPOINT_PORT}": stack.endpoint_url,
         f"http://{LOCAL_HOST}:{MOMENTO_HTTP_PORT}": stack.momento.http_url,
+        f"http://{LOCAL_HOST}:{HTTP_API_PORT}": stack.http_api_url,
     }
 
 

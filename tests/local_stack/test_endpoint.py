@@ -38,7 +38,10 @@ def test_eventbridge_serves_the_connection_bus_and_rule(stack: LocalStack) -> No
     buses = [bus["Name"] for bus in events.list_event_buses()["EventBuses"]]
     assert stack.event_bus_name in buses
     rules = events.list_rules(EventBusName=stack.event_bus_name)["Rules"]
-    assert [rule["Name"] for rule in rules] == [f"leaderboard-{stack.stage}-all-events"]
+    assert sorted(rule["Name"] for rule in rules) == [
+        f"leaderboard-{stack.stage}-all-events",
+        f"leaderboard-{stack.stage}-score-reported",
+    ]
 
 
 def test_events_put_on_the_bus_reach_the_queue(stack: LocalStack) -> None:

@@ -42,9 +42,18 @@ def _acknowledged(stage: SynthesizedStage) -> dict[str, str]:
 
 
 def _stage_wide(stack: str, region: str) -> list[str]:
-    """Acknowledgements outside the workflows: the bridge Lambda and the daily close."""
+    """Acknowledgements outside the workflows: the bridge Lambda, the daily close, the
+    ScoreReported rule's dead-letter queue and the HTTP API (public reads, API keys instead of
+    a user pool, no WAF, API Gateway's log role)."""
     close_role = f"{stack}/ClosePeriod/Role:AwsSolutions::AwsSolutions-IAM5"
+    api = f"{stack}/HttpApi/Api"
     return [
+        f"{stack}/ScoreReports/DeadLetterQueue:AwsSolutions::AwsSolutions-SQS3",
+        f"{api}:AwsSolutions::AwsSolutions-APIG4",
+        f"{api}:AwsSolutions::AwsSolutions-COG4",
+        f"{api}/DeploymentStage.api:AwsSolutions::AwsSolutions-APIG3",
+        f"{api}/CloudWatchRole:AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:"
+        "iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
         f"{stack}/MomentoBridge/Function/ServiceRole:AwsSolutions::AwsSolutions-IAM4"
         "[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
         f"{stack}/MomentoBridge/Function/ServiceRole:AwsSolutions::AwsSolutions-IAM5[Resource::*]",

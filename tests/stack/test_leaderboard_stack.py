@@ -352,5 +352,9 @@ def test_service_roles_trust_only_this_accounts_own_resources(
                 keys = {key for condition in conditions.values() for key in condition}
                 assert keys == {"aws:SourceAccount", "aws:SourceArn"}, statement
                 assert conditions["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
-        # One role per workflow, and the close schedules' role.
-        assert sorted(guarded) == ["scheduler.amazonaws.com"] + ["states.amazonaws.com"] * 4
+        # One role per workflow, the close schedules' role and the ScoreReported rule's role.
+        assert sorted(guarded) == [
+            "events.amazonaws.com",
+            "scheduler.amazonaws.com",
+            *["states.amazonaws.com"] * 4,
+        ]
