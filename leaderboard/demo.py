@@ -3,8 +3,10 @@
 Starts the local stack on free ports and tells three boards' stories through the backend
 client (the real state machines, calling the local Momento server over HTTP): an all-time
 high-score board, a lap-time board where lower is better and a player's best lap counts, and a
-daily step board that the scheduled close archives and resets. Prints the standings, one
-execution's trace and the events the bus delivered, then shuts everything down.
+daily step board that the scheduled close archives and resets. A live feed subscribed to the
+high-score board's topic before anyone plays prints each standing as the workflow publishes it.
+Prints the standings, one execution's trace and the events the bus delivered, then shuts
+everything down.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import random
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import boto3
 from rich.console import Console
@@ -21,6 +24,7 @@ from rich.table import Table
 
 from leaderboard.client import LeaderboardClient, RankedMember, SubmitScoreResult
 from leaderboard.local.aws_client import FAKE_CREDENTIALS, REGION
+from leaderboard.local.live_feed import LiveFeed
 from leaderboard.local.stack import LocalStack
 from leaderboard.local.trace import render_timeline
 
@@ -29,6 +33,9 @@ HIGH_SCORE_BOARD = "arcade-all-time"  # default rules: higher is better, latest 
 LAP_TIME_BOARD = "mario-kart-lap-times"  # boards.json: lower is better, best lap kept
 STEP_BOARD = "steps"  # boards.json: one board per day in Asia/Tokyo
 ROUNDS = 3
+# Every message the workflow published is already on its way when the submissions return; the
+# wait only bounds a feed that lost its stream.
+FEED_WAIT_SECONDS = 30.0
 
 
 def standings_table(rows: Sequence[RankedMember]) -> Table:
@@ -56,6 +63,13 @@ def play(
     return results
 
 
+def live_line(message: dict[str, Any]) -> str:
+    return (
+        f"[cyan]live[/] {message['leaderboard']}: {message['name']} {message['score']:g} "
+        f"-> rank {message['rank']} of {message['size']}"
+    )
+
+
 def simulated_submissions(seed: int) -> list[tuple[str, str, float]]:
     rng = random.Random(seed)  # noqa: S311 - a repeatable story, not a secret
     rounds: list[tuple[str, str, float]] = []
@@ -80,8 +94,23 @@ def main(seed: int = 7) -> None:
         client = LeaderboardClient(
             stage=stack.stage, session=session, endpoint_url=stack.endpoint_url
         )
-        results = play(client, console, simulated_submissions(seed))
+        console.print(
+            f"[bold]live feed[/]: subscribed to {HIGH_SCORE_BOARD}'s topic with the Momento SDK"
+        )
+        with LiveFeed(
+            stack.momento_credentials(),
+            stack.cache_name,
+            HIGH_SCORE_BOARD,
+            lambda message: console.print(live_line(message)),
+        ) as feed:
+            results = play(client, console, simulated_submissions(seed))
+            published = [r for r in results if r.leaderboard == HIGH_SCORE_BOARD and r.published]
+            received = feed.wait_for(len(published), FEED_WAIT_SECONDS)
         console.print(f"{len(results)} submissions through the submit-score state machine")
+        console.print(
+            f"live feed: {len(received)} standings of {HIGH_SCORE_BOARD} received "
+            f"({len(published)} published)"
+        )
 
         high_scores = client.get_leaderboard(HIGH_SCORE_BOARD, view="top", limit=5)
         console.print(f"[bold]{HIGH_SCORE_BOARD}[/]: top 5")

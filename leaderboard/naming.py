@@ -86,3 +86,15 @@ def archive_bucket_name(stage: str) -> str:
 def score_reports_dead_letter_queue_name(stage: str) -> str:
     """The queue where `ScoreReported` events go when submit-score could not be started."""
     return resource_name(stage, "score-reports-dlq")
+
+
+# Topics live in the stage's cache, so they need no stage; the prefix keeps the standings apart
+# from any other topic of the cache. Board names are URL-safe ([A-Za-z0-9_.~-], at most 64), so
+# the topic goes into the publish URL as it is and stays far below Momento's 255 characters.
+STANDINGS_TOPIC_PREFIX: Final = "standings."
+
+
+def standings_topic(leaderboard: str) -> str:
+    """`standings.{leaderboard}`: the topic submit-score publishes the board's standings to
+    (one per board, every period: the message carries the period)."""
+    return STANDINGS_TOPIC_PREFIX + leaderboard

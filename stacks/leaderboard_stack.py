@@ -10,7 +10,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions
-from leaderboard.naming import state_machine_name
+from leaderboard.naming import STANDINGS_TOPIC_PREFIX, state_machine_name
 from leaderboard.period_rules import close_schedules
 from stacks.daily_close import DailyClose
 from stacks.http_api import HttpApi
@@ -81,6 +81,7 @@ class LeaderboardStack(Stack):
         }
         self.daily_close.bind(self.workflows["close-period"])
         self._grant_submission_receipts(config, self.workflows["submit-score"])
+        self._grant_standings_topics(config, self.workflows["submit-score"])
         self.score_reports = ScoreReports(
             self,
             "ScoreReports",
@@ -126,6 +127,28 @@ class LeaderboardStack(Stack):
                         "states:HTTPEndpoint": receipts,
                         "states:HTTPMethod": ["GET", "PUT"],
                     }
+                },
+            )
+        )
+
+    @staticmethod
+    def _grant_standings_topics(config: StageConfig, submit_score: WorkflowStateMachine) -> None:
+        """submit-score publishes each new standing to its board's topic (Momento's own
+        /topics route, docs/workflows.md#live-standings): POST there, on standings topics only."""
+        own_arn = Stack.of(submit_score).format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=state_machine_name(config.stage_name, "submit-score"),
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        topics = f"{config.momento_endpoint}/topics/{config.cache_name}/{STANDINGS_TOPIC_PREFIX}*"
+        submit_score.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["states:InvokeHTTPEndpoint"],
+                resources=[own_arn],
+                conditions={
+                    "StringLike": {"states:HTTPEndpoint": topics},
+                    "StringEquals": {"states:HTTPMethod": "POST"},
                 },
             )
         )

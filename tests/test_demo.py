@@ -25,6 +25,13 @@ def test_demo_tells_the_story_and_exits() -> None:
     submissions = re.search(r"(\d+) submissions through the submit-score state machine", out)
     assert submissions is not None
     assert int(submissions.group(1)) == 72  # 8 players x 3 boards x 3 rounds
+    # The live feed, subscribed before anyone played, got every standing of its board.
+    feed = re.search(
+        r"live feed: (\d+) standings of arcade-all-time received \((\d+) published\)", out
+    )
+    assert feed is not None
+    assert (int(feed.group(1)), int(feed.group(2))) == (24, 24)
+    assert re.search(r"live arcade-all-time: \w+ \d+ -> rank \d of \d", out)
     assert "arcade-all-time: top 5" in out
     assert "mario-kart-lap-times: the leader and yoshi's neighbours" in out
     assert re.search(r"peach's steps today: \d+, rank \d", out)

@@ -35,6 +35,9 @@ class SubmitScoreResult:
     top: tuple[RankedMember, ...]
     period: str | None
     execution_arn: str
+    # Whether the standing reached the board's live topic; the score is stored either way.
+    published: bool = False
+    publish_error: str | None = None
 
     @classmethod
     def from_output(cls, data: dict[str, Any], execution_arn: str) -> SubmitScoreResult:
@@ -47,6 +50,8 @@ class SubmitScoreResult:
             top=_members(data.get("top", [])),
             period=data.get("period"),
             execution_arn=execution_arn,
+            published=data.get("published") is True,
+            publish_error=data.get("publishError"),
         )
 
 

@@ -47,6 +47,7 @@ class StateRun:
     branch: Branch | None
     ended: float | None = None
     failed_at: float | None = None  # the last failure event, for runs that never exited
+    succeeded_at: float | None = None  # the last success event (a task after its retries)
     output: str | None = None
     tries: list[Attempt] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # name -> JSON, as assigned
@@ -76,6 +77,15 @@ class StateRun:
     def failed(self) -> bool:
         """Failed and not caught: a caught error exits the state with the error as output."""
         return self.ended is None and (self.error is not None or self.state_type == "Fail")
+
+    @property
+    def caught(self) -> bool:
+        """Left through a Catch: it exited, and its last outcome was a failure."""
+        return (
+            self.ended is not None
+            and self.failed_at is not None
+            and (self.succeeded_at is None or self.succeeded_at < self.failed_at)
+        )
 
     def ancestors(self) -> list[StateRun]:
         """This run, then each Parallel/Map run it is nested in, innermost first."""
@@ -251,6 +261,8 @@ class _Builder:
             run.error = details.get("error")
             run.cause = details.get("cause")
             run.failed_at = at
+        elif event_type.endswith("Succeeded"):
+            run.succeeded_at = at
 
 
 def parse_history(events: Sequence[Mapping[str, Any]]) -> Execution:

@@ -23,7 +23,13 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any, ClassVar, Final, Self, cast
 
-from momento import CacheClient, Configurations, CredentialProvider
+from momento import (
+    CacheClient,
+    Configurations,
+    CredentialProvider,
+    TopicClient,
+    TopicConfigurations,
+)
 
 from leaderboard import score_events
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions, workflow
@@ -203,9 +209,19 @@ class LocalStack:
     def momento_client(self) -> CacheClient:
         """The official SDK's client for the embedded server, holding the stack's key as a
         Lambda or a backend would (the caller closes it)."""
+        return CacheClient.create(
+            Configurations.Laptop.v1(), self.momento_credentials(), timedelta(seconds=60)
+        )
+
+    def topic_client(self) -> TopicClient:
+        """The official SDK's topic client for the embedded server (the caller closes it):
+        what a subscriber to the live standings holds."""
+        return TopicClient(TopicConfigurations.Default.v1(), self.momento_credentials())
+
+    def momento_credentials(self) -> CredentialProvider:
+        """What the official SDK needs to reach the embedded server with the stack's key."""
         local = CredentialProvider.for_momento_local(self._host, self.momento.grpc_port)
-        credentials = dataclasses.replace(local, auth_token=self._api_key)
-        return CacheClient.create(Configurations.Laptop.v1(), credentials, timedelta(seconds=60))
+        return dataclasses.replace(local, auth_token=self._api_key)
 
     def received_events(self, wait_seconds: float = 0) -> list[dict[str, Any]]:
         """Drains the queue the bus rule feeds: every event put on the bus, oldest first.

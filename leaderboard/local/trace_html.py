@@ -153,12 +153,13 @@ def _flatten(nodes: Sequence[Node]) -> Iterator[Node]:
         yield from _flatten(node.children)
 
 
-def _taken(execution: Execution) -> set[tuple[str, str]]:
-    """Transitions the execution took: consecutive runs at the same level of nesting."""
-    taken: set[tuple[str, str]] = set()
+def _taken(execution: Execution) -> set[tuple[str, str, bool]]:
+    """Transitions the execution took: consecutive runs at the same level of nesting, each
+    with whether the first left through a Catch (its Next and a Catch may lead to one state)."""
+    taken: set[tuple[str, str, bool]] = set()
 
     def visit(runs: Sequence[StateRun]) -> None:
-        taken.update((a.name, b.name) for a, b in itertools.pairwise(runs))
+        taken.update((a.name, b.name, a.caught) for a, b in itertools.pairwise(runs))
         for run in runs:
             for branch in run.branches:
                 visit(branch.runs)
@@ -244,7 +245,23 @@ def _edge_path(source: Node, target: Node) -> str:
     return f"M{x1:.0f},{y1:.0f} C{out:.0f},{y1:.0f} {out:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
 
 
-def _svg(graph: Graph, data: Mapping[str, Mapping[str, Any]], taken: set[tuple[str, str]]) -> str:
+def _is_taken(
+    edge: tuple[str, str, str],
+    edges: Sequence[tuple[str, str, str]],
+    taken: set[tuple[str, str, bool]],
+) -> bool:
+    """The edge was followed: its states ran one after the other, and when a Catch and another
+    edge join the same two states, the Catch only if the run was caught, the other otherwise."""
+    source, target, kind = edge
+    kinds = {k for s, t, k in edges if (s, t) == (source, target)}
+    if "catch" in kinds and len(kinds) > 1:
+        return (source, target, kind == "catch") in taken
+    return (source, target, True) in taken or (source, target, False) in taken
+
+
+def _svg(
+    graph: Graph, data: Mapping[str, Mapping[str, Any]], taken: set[tuple[str, str, bool]]
+) -> str:
     margin = 24
     width, height = graph.width + 2 * margin + 60, graph.height + 2 * margin
     # Scaled to its pane (width/height 100%): the whole graph fits; the script zooms and pans.
@@ -281,7 +298,8 @@ def _svg(graph: Graph, data: Mapping[str, Mapping[str, Any]], taken: set[tuple[s
             f'<text x="{node.x + 10:.0f}" y="{node.y + 37:.0f}" class="meta">{meta}</text></g>'
         )
     for source, target, kind in graph.edges:
-        edge_class = f"edge {kind}" + (" taken" if (source, target) in taken else "")
+        followed = _is_taken((source, target, kind), graph.edges, taken)
+        edge_class = f"edge {kind}" + (" taken" if followed else "")
         path = _edge_path(by_name[source], by_name[target])
         parts.append(f'<path class="{edge_class}" d="{path}" marker-end="url(#arrow)"/>')
     parts.append("</svg>")

@@ -3,7 +3,8 @@
 The board is `smoke-<random>`, matched by the `smoke-` prefix of boards.json: a daily board
 (UTC) whose scores expire after an hour. Steps:
 
-1. submit-score twice (two members): rank, size and top as the second write left them;
+1. submit-score twice (two members): rank, size and top as the second write left them, and
+   both standings published to the board's live topic;
 2. get-standing and get-leaderboard of that period: the same two members in order;
 3. close-period of the previous (ended, empty) period: archived, announced, reset;
 4. the bus carried one ScoreSubmitted per submission and one PeriodClosed, with the
@@ -109,7 +110,16 @@ def _check_submissions(
         (second.rank, second.size, second.top, second.period),
         (0, 2, _standings(), first.period),
     )
-    passed(f"submit-score: two members on {board}, period {first.period}, ranked in order")
+    # The POST to the board's topic is best effort, so only its report shows a broken grant.
+    _expect(
+        "submit-score live standings (published, publish_error)",
+        [(result.published, result.publish_error) for result in (first, second)],
+        [(True, None), (True, None)],
+    )
+    passed(
+        f"submit-score: two members on {board}, period {first.period}, ranked in order, "
+        f"both standings published to its topic"
+    )
     return [first, second]
 
 

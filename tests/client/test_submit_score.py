@@ -14,6 +14,7 @@ def test_first_score_puts_the_member_on_top(
     assert (result.leaderboard, result.name, result.score) == (board, "mario", 42.0)
     assert (result.rank, result.size) == (0, 1)
     assert result.top == (RankedMember(name="mario", score=42.0, rank=0),)
+    assert (result.published, result.publish_error) == (True, None)
     machine = stack.state_machine_arn("submit-score").split(":stateMachine:")[1]
     assert f":express:{machine}:" in result.execution_arn
 

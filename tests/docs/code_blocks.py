@@ -15,8 +15,8 @@ from typing import Final
 REPOSITORY: Final = Path(__file__).resolve().parents[2]
 SHELL: Final = frozenset({"sh", "shell", "bash"})
 PYTHON: Final = frozenset({"python", "py"})
-# Data and diagrams, shown rather than run.
-NOT_EXAMPLES: Final = frozenset({"json", "mermaid", "text"})
+# Data, diagrams and browser code (the Momento web SDK: no browser here), shown rather than run.
+NOT_EXAMPLES: Final = frozenset({"json", "mermaid", "text", "js"})
 _FENCE: Final = re.compile(r"^(?P<indent>\s*)```(?P<language>\S*)\s*$")
 NOT_RUN_MARKER: Final = "<!-- not run:"
 _NOT_RUN: Final = re.compile(r"^\s*<!-- not run: (?P<reason>\S.*?) -->\s*$")

@@ -55,7 +55,7 @@ def test_every_code_block_says_what_it_is() -> None:
         for block in _BLOCKS
         if block.language not in SHELL | PYTHON | NOT_EXAMPLES
     ]
-    assert unknown == [], "give these fences a language (sh, python, json, mermaid, text)"
+    assert unknown == [], "give these fences a language (sh, python, json, mermaid, text, js)"
 
 
 def test_every_not_run_marker_excuses_an_example() -> None:

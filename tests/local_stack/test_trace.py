@@ -393,3 +393,59 @@ def test_lambda_attempts_read_with_the_handlers_message(stack: LocalStack) -> No
     assert not any("caught" in line for line in flaky_lines)
     caught = next(i for i, line in enumerate(broken_lines) if line.endswith("(caught)"))
     assert broken_lines[caught + 1] == "always broken"  # errorMessage, not the stack trace JSON
+
+
+def _history(*outcomes: str) -> list[dict[str, Any]]:
+    """A run of `Publish` (one task attempt per outcome, "ok" or "fail"), then `Done`."""
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("ExecutionStarted", {"executionStartedEventDetails": {"input": "{}"}}),
+        ("TaskStateEntered", {"stateEnteredEventDetails": {"name": "Publish", "input": "{}"}}),
+    ]
+    for outcome in outcomes:
+        steps.append(("TaskScheduled", {}))
+        if outcome == "ok":
+            steps.append(("TaskSucceeded", {"taskSucceededEventDetails": {"output": "{}"}}))
+        else:
+            details = {"error": "States.Http.StatusCode.503", "cause": "unavailable"}
+            steps.append(("TaskFailed", {"taskFailedEventDetails": details}))
+    steps += [
+        ("TaskStateExited", {"stateExitedEventDetails": {"name": "Publish", "output": "{}"}}),
+        ("SucceedStateEntered", {"stateEnteredEventDetails": {"name": "Done", "input": "{}"}}),
+    ]
+    return [
+        {"id": n, "previousEventId": n - 1, "type": kind, "timestamp": n / 1000, **details}
+        for n, (kind, details) in enumerate(steps, start=1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "taken"),
+    [
+        (("ok",), "next"),
+        (("fail", "ok"), "next"),
+        (("fail",), "catch"),
+        (("fail", "fail"), "catch"),
+    ],
+)
+def test_a_next_and_a_catch_to_one_state_mark_only_the_edge_followed(
+    outcomes: tuple[str, ...], taken: str
+) -> None:
+    """A best-effort task (live standings' publish) goes on to one state either way: the page
+    marks its Next edge when the task succeeded, its Catch edge when its failure was caught."""
+    definition = {
+        "StartAt": "Publish",
+        "States": {
+            "Publish": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::http:invoke",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}],
+                "Next": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    parser = _PageParser()
+    parser.feed(render_trace_html(definition, _history(*outcomes), title="t"))
+    assert sorted(parser.edges) == sorted(
+        [f"edge {taken} taken", f"edge {'catch' if taken == 'next' else 'next'}"]
+    )

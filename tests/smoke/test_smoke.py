@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from leaderboard.local.aws_client import FAKE_CREDENTIALS, REGION
+from leaderboard.local.momento_server.faults import FaultRule
 from leaderboard.local.stack import LocalStack
 from leaderboard.smoke.__main__ import main
 from leaderboard.smoke.errors import SmokeCheckError
@@ -97,3 +98,14 @@ def test_a_wrong_answer_fails_the_run_naming_the_check_and_still_cleans_up(
     arguments = ["--stage", STAGE, "--endpoint-url", stack.endpoint_url, "--region", REGION]
     assert main(arguments) == 1
     assert "FAILED  SmokeCheckError: get-standing" in capsys.readouterr().err
+
+
+def test_a_standing_that_never_reaches_its_topic_fails_the_run(stack: LocalStack) -> None:
+    """The publish is best effort for players, but a deployment that cannot publish (a grant
+    or a route missing) must not pass its smoke run."""
+    stack.momento.faults.add(FaultRule(operation="topics.publish", status=500))
+    try:
+        with pytest.raises(SmokeCheckError, match=r"submit-score live standings .*500"):
+            run_smoke(STAGE, session=_session(), endpoint_url=stack.endpoint_url)
+    finally:
+        stack.momento.faults.clear()

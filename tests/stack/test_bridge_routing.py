@@ -52,14 +52,16 @@ def test_default_stage_deploys_the_bridge_and_routes_sorted_sets_to_its_url(
 
 def test_http_permission_is_narrowed_to_the_bridge_url(dev: SynthesizedStage) -> None:
     policies = dev.template.find_resources("AWS::IAM::Policy")
-    # Sorted-set calls are granted by endpoint prefix (StringLike); the close workflow's one
-    # DELETE of the whole key goes to Momento's own /cache route (StringEquals), not the bridge.
+    # Sorted-set calls are granted by endpoint prefix (StringLike) for every method; the calls
+    # to Momento's own routes (the close's DELETE of a key, submit-score's receipts on /cache
+    # and its POST to the standings topics) are granted for their method only, not the bridge.
     conditions = [
         statement["Condition"]["StringLike"]["states:HTTPEndpoint"]
         for policy in policies.values()
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
         if statement["Action"] == "states:InvokeHTTPEndpoint"
         and "StringLike" in statement["Condition"]
+        and "StringEquals" not in statement["Condition"]
     ]
     assert conditions
     url_id = _logical_id(dev, dev.stack.bridge.function_url)  # type: ignore[union-attr]

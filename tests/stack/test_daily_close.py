@@ -250,7 +250,7 @@ def test_the_close_role_adds_exactly_archive_hand_over_and_reset(dev: Synthesize
     name = "leaderboard-dev-close-period"
     bucket = dev.logical_id(dev.stack.daily_close.archive_bucket)
     own = _arn("us-east-1", "stateMachine", name)
-    # Everything submit-score's role holds but its submission receipts (GET/PUT on /cache),
+    # Everything submit-score's role holds but its receipts (GET/PUT on /cache) and topics (POST),
     # pointed at this machine, plus the close's own.
     base = [
         statement | {"Resource": own}

@@ -262,6 +262,17 @@ def _expected_statements(
             "Effect": "Allow",
             "Resource": own_arn,
         },
+        {  # live standings: a POST to the board's topic, on Momento's own /topics route
+            "Action": "states:InvokeHTTPEndpoint",
+            "Condition": {
+                "StringLike": {
+                    "states:HTTPEndpoint": f"{momento_endpoint}/topics/{cache_name}/standings.*"
+                },
+                "StringEquals": {"states:HTTPMethod": "POST"},
+            },
+            "Effect": "Allow",
+            "Resource": own_arn,
+        },
     ]
 
 

@@ -57,13 +57,14 @@ def test_read_roles_call_momento_and_may_not_put_events(dev: SynthesizedStage, n
     submit = _statements(dev, "submit-score")
     put_events = [s for s in submit if s["Action"] == "events:PutEvents"]
     assert len(put_events) == 1
-    # Exactly submit-score's grants but for PutEvents and the submission receipts (GET/PUT on
-    # /cache): the same Momento endpoint and connection.
-    receipts = [s for s in submit if "StringEquals" in s.get("Condition", {})]
-    assert len(receipts) == 1
+    # Exactly submit-score's grants but for PutEvents, the submission receipts (GET/PUT on
+    # /cache) and the standings topics (POST on /topics): the same Momento endpoint and
+    # connection.
+    writes = [s for s in submit if "StringEquals" in s.get("Condition", {})]
+    assert len(writes) == 2
     assert [s for s in own if s["Action"] == "states:InvokeHTTPEndpoint"] != []
     assert [_without_own_arn(s) for s in own] == [
-        _without_own_arn(s) for s in submit if s not in put_events + receipts
+        _without_own_arn(s) for s in submit if s not in put_events + writes
     ]
 
 

@@ -26,4 +26,5 @@ def expected_output(
             {"name": member, "score": member_score, "rank": rank}
             for rank, (member, member_score) in enumerate(order[:top_count])
         ],
+        "published": True,
     }

@@ -101,7 +101,13 @@ def test_ids_are_per_member_and_distinct_ids_add_each_time(
 def test_an_increment_with_an_id_costs_three_calls_more(workflows: WorkflowRunner) -> None:
     board = board_name("increment-desc-")
     run = workflows("submit-score", _submission(board, "cat", 1, "only"))
-    lookups = {"FetchRank": 1, "FetchTop": 1, "FetchSize": 1, "PublishScoreSubmitted": 1}
+    lookups = {
+        "FetchRank": 1,
+        "FetchTop": 1,
+        "FetchSize": 1,
+        "PublishStanding": 1,
+        "PublishScoreSubmitted": 1,
+    }
     expected = {
         "FetchReceipt": 1,
         "FetchScoreBefore": 1,

@@ -85,7 +85,7 @@ def test_score_submitted_event_carries_the_standing(
     assert first["detail"]["submissionId"] is None
 
 
-def test_a_submission_costs_one_write_and_three_parallel_reads(
+def test_a_submission_costs_one_write_three_parallel_reads_and_a_publish(
     submit: SubmitScore, board: Board
 ) -> None:
     result = submit({"leaderboard": board.name, "name": "solo", "score": 1})
@@ -98,6 +98,7 @@ def test_a_submission_costs_one_write_and_three_parallel_reads(
         "FetchRank": 1,
         "FetchTop": 1,
         "FetchSize": 1,
+        "PublishStanding": 1,
         "PublishScoreSubmitted": 1,
     }
     (parallel,) = [run for run in execution.runs if run.name == "LookUpStanding"]

@@ -80,10 +80,16 @@ def test_best_reads_once_and_writes_only_when_better(
     workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient
 ) -> None:
     """A score that is not better is not written; the board's TTL is refreshed instead (an
-    increment by 0): 5 calls either way."""
+    increment by 0): 6 calls either way (with the standing's publish)."""
     board = board_name("best-asc-")
     document = {"leaderboard": board, "name": "lap", "score": 61.5}
-    lookups = {"FetchRank": 1, "FetchTop": 1, "FetchSize": 1, "PublishScoreSubmitted": 1}
+    lookups = {
+        "FetchRank": 1,
+        "FetchTop": 1,
+        "FetchSize": 1,
+        "PublishStanding": 1,
+        "PublishScoreSubmitted": 1,
+    }
     created = workflows("submit-score", document)
     assert _calls(workflows, created) == {"FetchCurrentScore": 1, "WriteScore": 1, **lookups}
     equal = workflows("submit-score", document)  # not strictly better: nothing to write
@@ -133,6 +139,7 @@ def test_increment_costs_one_call_and_announces_the_total(
         "FetchRank": 1,
         "FetchTop": 1,
         "FetchSize": 1,
+        "PublishStanding": 1,
         "PublishScoreSubmitted": 1,
     }
     received = events.for_board(board, count=2)
@@ -238,7 +245,13 @@ def test_best_keeps_the_board_alive_when_a_submission_does_not_improve(
     worse = workflows("submit-score", {"leaderboard": board, "name": "lap", "score": 40.0})
     assert worse.output is not None
     assert worse.output["score"] == 50.0
-    lookups = {"FetchRank": 1, "FetchTop": 1, "FetchSize": 1, "PublishScoreSubmitted": 1}
+    lookups = {
+        "FetchRank": 1,
+        "FetchTop": 1,
+        "FetchSize": 1,
+        "PublishStanding": 1,
+        "PublishScoreSubmitted": 1,
+    }
     assert _calls(workflows, worse) == {"FetchCurrentScore": 1, "RefreshBoard": 1, **lookups}
     momento_clock.advance(45)  # 90 s after the first write, 45 s after the worse submission
     assert _board(stack, momento, board) == {"lap": 50.0}
