@@ -56,7 +56,23 @@ _TASK_RESULTS: Final[tuple[dict[str, Any], ...]] = (
         "ExecutionArn": "arn:x",
     },
     {"StatusCode": 200, "ResponseBody": {}},
+    {  # ties, and a member without a score (the scores route)
+        "StatusCode": 200,
+        "ResponseBody": {
+            "score": 2.5,
+            "rank": 1,
+            "length": 4,
+            "elements": [
+                {"value": "d", "score": 2.5},
+                {"value": "e", "score": 2.5},
+                {"value": "f", "score": 0.1 + 0.2},
+                {"value": "g", "score": None},
+            ],
+        },
+    },
 )
+# Map items (rank ranges): from the top, and from inside the board (a rank before the range).
+_MAP_ITEMS: Final[tuple[list[int], ...]] = ([0, 5], [1, 6])
 _BRANCH_RESULTS: Final[tuple[list[Any], ...]] = (
     [{"rank": 3}, {"score": 12.5}, {"top": [{"name": "a", "score": 3, "rank": 0}]}, {"size": 10}],
     [{"rank": None}, {"score": None}, {"top": []}, {"size": 0}],
@@ -210,7 +226,7 @@ def walk(
         comparison.expressions += len(expressions)
         requests: list[Request] = []
         for case, known in ((cases[n], variables[n]) for n in live):
-            item = [0, 5] if in_map else case.input
+            item = _MAP_ITEMS[case.variant % len(_MAP_ITEMS)] if in_map else case.input
             states = {
                 "input": item,
                 "context": _context(case, path),
