@@ -37,6 +37,7 @@ BUILT_IN_DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType(
         "neighbourhood": 5,
         "ttlSeconds": 7 * 24 * 60 * 60,
         "topCount": 10,
+        "tieRank": "ordinal",
     }
 )
 _SECTIONS: Final = ("boards", "prefixes")

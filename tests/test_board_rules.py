@@ -73,6 +73,10 @@ def test_resolution_exact_name_then_longest_prefix_then_defaults() -> None:
             ["prefixes.steps-.updateMode: 'sum' is not one of ['replace', 'best', 'increment']"],
         ),
         (
+            {"boards": {"steps": {"tieRank": "dense"}}},
+            ["boards.steps.tieRank: 'dense' is not one of ['ordinal', 'competition']"],
+        ),
+        (
             {"prefixes": {"bad name": {}}},
             ["prefixes: 'bad name' is not a board name (1-64 of A-Za-z0-9_.~-)"],
         ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -157,6 +157,22 @@ class LeaderboardClient:
                 "limit": limit,
                 "period": period,
             }
+        )
+        output, _ = self._run_express("get-leaderboard", request)
+        entries = tuple(RankedMember.from_json(row) for row in output["leaderboard"])
+        return LeaderboardPage(leaderboard=leaderboard, entries=entries)
+
+    def group(
+        self, leaderboard: str, names: Sequence[str], *, period: str | None = None
+    ) -> LeaderboardPage:
+        """The view group: `names` (1-100 distinct members, a team or a friend list) ranked
+        among themselves in the board's order and tieRank; members without a score are left
+        out. One Momento call, however many names."""
+        validation.check_leaderboard(leaderboard)
+        validation.check_names(names)
+        validation.check_period(period)
+        request = _without_none(
+            {"leaderboard": leaderboard, "view": "group", "names": list(names), "period": period}
         )
         output, _ = self._run_express("get-leaderboard", request)
         entries = tuple(RankedMember.from_json(row) for row in output["leaderboard"])

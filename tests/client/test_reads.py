@@ -95,6 +95,20 @@ def test_views(
 
 
 @needs_workflow("get-leaderboard")
+def test_group_ranks_the_named_members_among_themselves(
+    client: LeaderboardClient, filled: str
+) -> None:
+    page = client.group(filled, ["fay", "nobody", "bob", "dan"])
+    assert _rows(page) == [("bob", 40.0, 0), ("dan", 20.0, 1), ("fay", 5.0, 2)]
+    assert all(isinstance(member, RankedMember) for member in page.entries)
+
+
+@needs_workflow("get-leaderboard")
+def test_group_of_members_not_on_the_board_is_empty(client: LeaderboardClient, board: str) -> None:
+    assert client.group(board, ["ann"]).entries == ()
+
+
+@needs_workflow("get-leaderboard")
 def test_page_larger_than_the_board_allows_is_refused_by_the_workflow(
     client: LeaderboardClient, filled: str
 ) -> None:

@@ -66,6 +66,13 @@ CLIENT_SIDE_CASES: list[tuple[str, Call]] = [
     ("startRank", lambda c: c.get_leaderboard("board", start_rank=2**31)),
     ("limit", lambda c: c.get_leaderboard("board", view="top", limit=0)),
     *PAGE_SHAPE_CASES,
+    ("names", lambda c: c.group("board", [])),
+    ("names", lambda c: c.group("board", "mario")),
+    ("names", lambda c: c.group("board", [f"m{i}" for i in range(101)])),
+    ("names[1]", lambda c: c.group("board", ["mario", "not ok"])),
+    ("names[2]", lambda c: c.group("board", ["mario", "luigi", "mario"])),
+    ("names", lambda c: c.group("board", [f"{i:02}" + "x" * 126 for i in range(47)])),
+    ("leaderboard", lambda c: c.group("", ["mario"])),
     ("leaderboard", lambda c: c.close_period("b/oard", "2026-11-22")),
     ("period", lambda c: c.close_period("board", "yesterday")),
     ("period", lambda c: c.close_period("board", "2026-11-22/x")),
@@ -153,5 +160,25 @@ def test_workflow_rejects_the_page_shapes_the_client_rejects(
 ) -> None:
     with pytest.raises(LeaderboardValidationError) as raised:
         client.get_leaderboard(board, **shape)
+    assert _field(raised.value) == field
+    assert ":express:leaderboard-client-get-leaderboard:" in str(raised.value.execution_arn)
+
+
+@needs_workflow("get-leaderboard")
+@pytest.mark.parametrize(
+    ("field", "names"),
+    [
+        ("names", []),
+        ("names", [f"m{i}" for i in range(101)]),
+        ("names[1]", ["mario", "not ok"]),
+        ("names[2]", ["mario", "luigi", "mario"]),
+        ("names", [f"{i:02}" + "x" * 126 for i in range(47)]),
+    ],
+)
+def test_workflow_rejects_the_groups_the_client_rejects(
+    client: LeaderboardClient, board: str, workflow_judges: None, field: str, names: list[str]
+) -> None:
+    with pytest.raises(LeaderboardValidationError) as raised:
+        client.group(board, names)
     assert _field(raised.value) == field
     assert ":express:leaderboard-client-get-leaderboard:" in str(raised.value.execution_arn)

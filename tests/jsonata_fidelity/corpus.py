@@ -31,6 +31,9 @@ def board_rules() -> dict[str, Any]:
         "daily-sydney-": {"period": "daily", "timezone": "Australia/Sydney", "cutoverHour": 6},
         "daily-kolkata-": {"period": "daily", "timezone": "Asia/Kolkata", "cutoverHour": 23},
         "weekly-utc-": {"period": "weekly", "timezone": "UTC", "closeSettleSeconds": 0},
+        # Competition ranks (ties share a rank), in both orders.
+        "fair-": {"tieRank": "competition"},
+        "fair-asc-": {"order": "asc", "updateMode": "best", "tieRank": "competition"},
     }
     return parse_board_rules(
         {**rules, "prefixes": {**rules["prefixes"], **extra}}, source="differential corpus"
@@ -306,6 +309,28 @@ def read_cases(boards: list[str], *, leaderboard_fields: bool) -> list[Case]:
             {"leaderboard": b, "startRank": s, "endRank": e}
             for b in boards
             for s, e in ((0, 1), (5, 3), (0, 100), (0, 101), (3, MISSING))
+        ]
+        # The group view: valid groups on every board, then each kind of bad names.
+        groups: tuple[Any, ...] = (["player-1"], ["b", "a", "c"], [f"m{i}" for i in range(100)])
+        cases += [{"leaderboard": b, "view": "group", "names": n} for b in boards for n in groups]
+        bad_groups = (
+            MISSING,
+            [],
+            "player-1",
+            None,
+            ["a", "a"],
+            ["a", "b c"],
+            ["a", 5],
+            [["a"]],
+            [f"m{i}" for i in range(101)],
+            [f"{i:02}" + "x" * 126 for i in range(47)],
+        )
+        cases += [{"leaderboard": "arcade", "view": "group", "names": n} for n in bad_groups]
+        cases += [
+            {"leaderboard": "arcade", "view": "group", "names": ["a"], "name": "a"},
+            {"leaderboard": "arcade", "view": "group", "names": ["a"], "limit": 2},
+            {"leaderboard": "arcade", "view": "me", "name": "a", "names": ["a"]},
+            {"leaderboard": "arcade", "names": ["a"]},
         ]
         cases = [_without_missing(c) if isinstance(c, dict) else c for c in cases]
     timed = [

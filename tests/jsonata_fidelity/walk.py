@@ -66,6 +66,20 @@ _TASK_RESULTS: Final[tuple[dict[str, Any], ...]] = (
         "ExecutionArn": "arn:x",
     },
     {"StatusCode": 200, "ResponseBody": {}},
+    {  # ties, and a member without a score (the scores route)
+        "StatusCode": 200,
+        "ResponseBody": {
+            "score": 2.5,
+            "rank": 1,
+            "length": 4,
+            "elements": [
+                {"value": "d", "score": 2.5},
+                {"value": "e", "score": 2.5},
+                {"value": "f", "score": 0.1 + 0.2},
+                {"value": "g", "score": None},
+            ],
+        },
+    },
 )
 # Task results of particular states (by state name, in place of the shapes above), picked by
 # variant: the total after an add that answered with an error, where the total before was 10
@@ -89,6 +103,8 @@ _STATE_RESULTS: Final[Mapping[str, tuple[dict[str, Any], ...]]] = {
         {"Status": "RUNNING", "ExecutionArn": "arn:x:steps-2026-12-04-r5"},
     ),
 }
+# Map items (rank ranges): from the top, and from inside the board (a rank before the range).
+_MAP_ITEMS: Final[tuple[list[int], ...]] = ([0, 5], [1, 6])
 _BRANCH_RESULTS: Final[tuple[list[Any], ...]] = (
     [{"rank": 3}, {"score": 12.5}, {"top": [{"name": "a", "score": 3, "rank": 0}]}, {"size": 10}],
     [{"rank": None}, {"score": None}, {"top": []}, {"size": 0}],
@@ -302,7 +318,8 @@ def walk(
         requests: list[Request] = []
         for n in live:
             case = cases[n]
-            item = inputs[n].get(path, [0, 5] if in_map else case.input)
+            map_item = _MAP_ITEMS[case.variant % len(_MAP_ITEMS)]
+            item = inputs[n].get(path, map_item if in_map else case.input)
             states = {
                 "input": item,
                 "context": _context(case, path),

@@ -26,6 +26,10 @@ TEST_BOARD_RULES: Final = parse_board_rules(
             "asc-": {"order": "asc"},
             "small-desc-": {"order": "desc", **_SMALL},
             "small-asc-": {"order": "asc", **_SMALL},
+            # Competition ranks (ties share the rank of the first of them).
+            "fair-desc-": {"order": "desc", "tieRank": "competition", **_SMALL},
+            "fair-asc-": {"order": "asc", "tieRank": "competition", **_SMALL},
+            "fair-best-asc-": {"order": "asc", "updateMode": "best", "tieRank": "competition"},
             "replace-desc-": {"order": "desc", "updateMode": "replace"},
             "replace-asc-": {"order": "asc", "updateMode": "replace"},
             "best-desc-": {"order": "desc", "updateMode": "best"},

@@ -18,7 +18,7 @@ CAUSE_LIMIT = 1000
 ALLOWED = {
     "submit-score": "leaderboard, name, score, submissionId, occurredAt",
     "get-standing": "leaderboard, name, period",
-    "get-leaderboard": "leaderboard, startRank, endRank, view, name, limit, period",
+    "get-leaderboard": "leaderboard, startRank, endRank, view, name, names, limit, period",
     "close-period": "leaderboard, period, asOf",
 }
 

@@ -212,9 +212,9 @@ def test_each_view_makes_the_documented_number_of_momento_calls(
         ),
         (
             {"view": "sideways"},
-            "view: must be one of me, top, around_me, top_and_around_me (got sideways)",
+            "view: must be one of me, top, around_me, top_and_around_me, group (got sideways)",
         ),
-        ({"view": 3}, "view: must be one of me, top, around_me, top_and_around_me"),
+        ({"view": 3}, "view: must be one of me, top, around_me, top_and_around_me, group"),
         ({"view": "me"}, "name: is required for view me"),
         ({"view": "around_me"}, "name: is required for view around_me"),
         ({"view": "top_and_around_me", "name": ""}, "name: must not be empty"),
@@ -232,11 +232,39 @@ def test_each_view_makes_the_documented_number_of_momento_calls(
             "startRank: cannot be combined with view (views choose their own ranks)",
         ),
         ({"name": "m1"}, "name: is used only with a view (me, around_me or top_and_around_me)"),
+        ({"view": "group"}, "names: is required for view group"),
+        ({"view": "group", "names": "m1"}, "names: must be an array of member names"),
+        ({"view": "group", "names": []}, "names: must hold at least one name"),
+        (
+            {"view": "group", "names": ["m1", "m 2"]},
+            "names[1]: may contain only letters, digits and _ . ~ -",
+        ),
+        ({"view": "group", "names": ["m1", 7]}, "names[1]: must be a string"),
+        ({"view": "group", "names": ["m1", "m2", "m1"]}, "names[2]: repeats names[0] (m1)"),
+        (
+            {"view": "group", "names": [f"m{i}" for i in range(101)]},
+            "names: must hold at most 100 names (got 101)",
+        ),
+        (
+            {"view": "group", "names": [f"{i:02}" + "x" * 126 for i in range(47)]},
+            "names: must hold at most 6000 characters in all (they travel in one request URL)",
+        ),
+        (
+            {"view": "group", "names": [f"m{i}" for i in range(10)]},
+            "names: must hold at most 9 names on this board (its maxPageSize)",
+        ),
+        (
+            {"view": "group", "names": ["m1"], "name": "m1"},
+            "name: is not used by view group (it takes names)",
+        ),
+        ({"view": "group", "names": ["m1"], "limit": 2}, "limit: is not used by view group"),
+        ({"names": ["m1"]}, "names: is used only with view group"),
+        ({"view": "me", "name": "m1", "names": ["m1"]}, "names: is used only with view group"),
         ({"limit": 3}, "limit: is used only with a view (top, around_me or top_and_around_me)"),
         (
             {"colour": "red"},
             "colour: unknown field "
-            "(allowed: leaderboard, startRank, endRank, view, name, limit, period)",
+            "(allowed: leaderboard, startRank, endRank, view, name, names, limit, period)",
         ),
     ],
 )
