@@ -65,25 +65,27 @@ class Workflow:
 
     name: str
     momento_calls: int  # docs/workflows.md
-    bridge_calls: int  # the sorted-set calls among them (the /cache receipt calls skip it)
+    bridge_calls: int  # the sorted-set calls among them (receipts and the topic publish skip it)
     sequential_steps: int  # Momento hops one after another, plus the outgoing event
     emits_event: bool  # submit-score puts one event on the stage's bus
 
 
 WORKFLOWS: Final = (
-    # PUT, 3 reads in parallel, putEvents.
-    Workflow("submit-score, replace", 4, 4, 3, True),
-    Workflow("submit-score, increment", 4, 4, 3, True),
-    # Receipt read, total before, increment, receipt write, 3 reads, putEvents.
-    Workflow("submit-score, increment with submissionId", 7, 5, 6, True),
-    # Score read, PUT (or TTL refresh), 3 reads, putEvents.
-    Workflow("submit-score, best", 5, 5, 4, True),
+    # PUT, 3 reads in parallel, topic publish (Momento's own /topics route), putEvents.
+    Workflow("submit-score, replace", 5, 4, 4, True),
+    Workflow("submit-score, increment", 5, 4, 4, True),
+    # Receipt read, total before, increment, receipt write, 3 reads, publish, putEvents.
+    Workflow("submit-score, increment with submissionId", 8, 5, 7, True),
+    # Score read, PUT (or TTL refresh), 3 reads, publish, putEvents.
+    Workflow("submit-score, best", 6, 5, 5, True),
     Workflow("get-standing", 2, 2, 1, False),
     Workflow("get-leaderboard, page by rank", 1, 1, 1, False),
     Workflow("get-leaderboard, top", 1, 1, 1, False),
     Workflow("get-leaderboard, me", 2, 2, 1, False),
     Workflow("get-leaderboard, around_me", 2, 2, 2, False),
     Workflow("get-leaderboard, top_and_around_me", 3, 3, 2, False),
+    # One GET /scores for the names, ranked in JSONata.
+    Workflow("get-leaderboard, group", 1, 1, 1, False),
 )
 
 ENTRY_POINTS: Final = ("AWS SDK", "events", "HTTP API")
