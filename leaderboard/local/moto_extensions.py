@@ -43,9 +43,11 @@ SQS (``leaderboard.local.sqs``), where the local bus delivers events:
 - ``attributes``: a queue's attributes computed when read, so no message count per send.
 - ``visible``: a receive asks the queued messages only up to the end of its batch.
 - ``receipts``: a delete finds its message through the receipt handle, not a queue scan.
-- ``instances``: moto tracks SQS messages weakly, so a drained message is freed.
 - ``deleted``: a deleted message's receipt handles are remembered for one retention period.
 - ``retention``: a message that outlived its queue's retention period is dropped.
+
+``leaderboard.local.tracked_instances``: moto tracks SQS messages and S3 objects weakly, so a
+drained message or a deleted object is freed (and moto's dashboard keeps answering).
 
 moto's server: ``server_dispatch``, its per-request routing lookups computed once (installed
 last: it memoizes the URL patterns the other extensions add).
@@ -60,12 +62,11 @@ from typing import Final
 
 from moto.core.config import default_user_config
 
-from leaderboard.local import patching
+from leaderboard.local import patching, tracked_instances
 from leaderboard.local.patching import Kind, patch_group, set_item
 from leaderboard.local.sqs import attributes as sqs_attributes
 from leaderboard.local.sqs import clock as sqs_clock
 from leaderboard.local.sqs import deleted as sqs_deleted
-from leaderboard.local.sqs import instances as sqs_instances
 from leaderboard.local.sqs import receipts as sqs_receipts
 from leaderboard.local.sqs import retention as sqs_retention
 from leaderboard.local.sqs import visible as sqs_visible
@@ -128,7 +129,7 @@ EXTENSIONS: Final[tuple[tuple[ModuleType, Kind], ...]] = (
     (sqs_attributes, Kind.SPEED),
     (sqs_visible, Kind.SPEED),
     (sqs_receipts, Kind.SPEED),
-    (sqs_instances, Kind.SPEED),
+    (tracked_instances, Kind.SPEED),
     (sqs_deleted, Kind.SPEED),
     (sqs_retention, Kind.FEATURE),
     (server_dispatch, Kind.SPEED),  # last: memoizes the URL patterns the others add
