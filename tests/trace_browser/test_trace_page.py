@@ -84,9 +84,19 @@ async def _edges(page: Page) -> list[dict[str, Any]]:
     return edges
 
 
-def _top_level_transitions(run: Run) -> set[tuple[str, str]]:
-    top = [name for name in run.entered if name in run.definition["States"]]
-    return set(pairwise(top))
+def _transitions(run: Run) -> set[tuple[str, str]]:
+    """The transitions the run took: between top-level states, and inside each Parallel
+    branch (a branch's states entered in order; branches run side by side)."""
+    scopes = [run.definition["States"]] + [
+        branch["States"]
+        for state in run.definition["States"].values()
+        for branch in state.get("Branches", [])
+    ]
+    return {
+        pair
+        for scope in scopes
+        for pair in pairwise(name for name in run.entered if name in scope)
+    }
 
 
 @pytest.fixture
@@ -122,7 +132,7 @@ async def test_page_of_a_successful_run_shows_the_path_without_errors(
         {states[name]["fill"] for name in plain - visited}
     )
     taken = [edge for edge in edges if edge["taken"]]
-    assert len(taken) == len(_top_level_transitions(succeeded))
+    assert len(taken) == len(_transitions(succeeded))
     assert {edge["stroke"] for edge in taken}.isdisjoint(
         {edge["stroke"] for edge in edges if not edge["taken"]}
     )
