@@ -43,6 +43,10 @@ _SERVER_OPTIONS: Final = (
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     # A second server on a busy port must fail, not silently share it.
     ("grpc.so_reuseport", 0),
+    # The SDK pings every 5 s to keep idle channels (and quiet subscriptions) open; grpc's
+    # default answers that with GOAWAY "too_many_pings", which Momento's servers never send.
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.http2.max_ping_strikes", 0),
 )
 
 
