@@ -23,6 +23,7 @@ from momento.responses import (
     CacheDelete,
     CacheFlush,
     CacheGet,
+    CacheIncrement,
     CacheSet,
     CacheSetIfNotExists,
     CacheSortedSetFetch,
@@ -508,3 +509,91 @@ async def test_server_names_the_field_of_empty_input(
         stub.Get(cache_pb._GetRequest(cache_key=b"k"), timeout=5)  # no `cache` metadata
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert raised.value.details() == "cache: metadata must name the cache"
+
+
+# -- Increment, UpdateTtl, ItemGetTtl, KeysExist ------------------------------------------------
+
+
+async def test_increment_counts_from_zero_and_refuses_a_non_integer(
+    client: AnyClient, cache: str
+) -> None:
+    first = await client.increment(cache, "n", 5)
+    assert isinstance(first, CacheIncrement.Success) and first.value == 5
+    second = await client.increment(cache, "n", -7)
+    assert isinstance(second, CacheIncrement.Success) and second.value == -2
+    got = await client.get(cache, "n")
+    assert isinstance(got, CacheGet.Hit) and got.value_string == "-2"  # stored as its text
+    await client.set(cache, "word", "ten")
+    assert error_of(await client.increment(cache, "word", 1)) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "cache_key: the value is not a base-10 64-bit integer",
+    )
+    await client.set(cache, "big", str(2**63 - 1))
+    assert error_of(await client.increment(cache, "big", 1)) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "cache_key: the result would overflow a 64-bit integer",
+    )
+    still = await client.get(cache, "big")
+    assert isinstance(still, CacheGet.Hit) and still.value_string == str(2**63 - 1)
+
+
+async def test_increment_applies_its_ttl(
+    stub: cache_grpc.ScsStub, wire_cache: str, clock: ManualClock
+) -> None:
+    request = cache_pb._IncrementRequest(cache_key=b"c", amount=1, ttl_milliseconds=5_000)
+    assert raw_call(stub, "Increment", request, wire_cache).value == 1
+    clock.advance(5.1)
+    got = raw_call(stub, "Get", cache_pb._GetRequest(cache_key=b"c"), wire_cache)
+    assert got.result == cache_pb.Miss
+
+
+def _remaining_ttl(stub: cache_grpc.ScsStub, cache: str, key: bytes) -> int | None:
+    request = cache_pb._ItemGetTtlRequest(cache_key=key)
+    answer = raw_call(stub, "ItemGetTtl", request, cache)
+    if answer.WhichOneof("result") == "missing":
+        return None
+    return int(answer.found.remaining_ttl_millis)
+
+
+def _update_ttl(stub: cache_grpc.ScsStub, cache: str, key: bytes, **millis: int) -> str:
+    request = cache_pb._UpdateTtlRequest(cache_key=key, **millis)
+    return str(raw_call(stub, "UpdateTtl", request, cache).WhichOneof("result"))
+
+
+async def test_update_ttl_and_item_get_ttl(
+    stub: cache_grpc.ScsStub, wire_cache: str, clock: ManualClock
+) -> None:
+    """The Python SDK has no update_ttl / item_get_ttl; the other SDKs send these messages."""
+    set_request = cache_pb._SetRequest(cache_key=b"k", cache_body=b"v", ttl_milliseconds=10_000)
+    raw_call(stub, "Set", set_request, wire_cache)
+    assert _remaining_ttl(stub, wire_cache, b"k") == 10_000
+    assert _remaining_ttl(stub, wire_cache, b"absent") is None
+    assert _update_ttl(stub, wire_cache, b"k", increase_to_milliseconds=5_000) == "not_set"
+    assert _update_ttl(stub, wire_cache, b"k", increase_to_milliseconds=20_000) == "set"
+    assert _remaining_ttl(stub, wire_cache, b"k") == 20_000
+    assert _update_ttl(stub, wire_cache, b"k", decrease_to_milliseconds=30_000) == "not_set"
+    assert _update_ttl(stub, wire_cache, b"k", decrease_to_milliseconds=3_000) == "set"
+    assert _update_ttl(stub, wire_cache, b"k", overwrite_to_milliseconds=4_000) == "set"
+    assert _update_ttl(stub, wire_cache, b"absent", overwrite_to_milliseconds=4_000) == "missing"
+    clock.advance(3.5)
+    assert _remaining_ttl(stub, wire_cache, b"k") == 500
+    clock.advance(0.6)
+    assert _remaining_ttl(stub, wire_cache, b"k") is None  # expired as the new TTL said
+
+
+async def test_update_ttl_refuses_a_zero_ttl(stub: cache_grpc.ScsStub, wire_cache: str) -> None:
+    with pytest.raises(grpc.RpcError) as refused:
+        _update_ttl(stub, wire_cache, b"k", overwrite_to_milliseconds=0)
+    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert refused.value.details() == (  # type: ignore[attr-defined]
+        "overwrite_to_milliseconds: must be a positive number"
+    )
+
+
+async def test_keys_exist_covers_every_item_type(
+    client: AnyClient, cache: str, stub: cache_grpc.ScsStub
+) -> None:
+    await client.set(cache, "scalar", "v")
+    await client.sorted_set_put_element(cache, "board", "a", 1.0)
+    request = cache_pb._KeysExistRequest(cache_keys=[b"scalar", b"nothing", b"board"])
+    assert list(raw_call(stub, "KeysExist", request, cache).exists) == [True, False, True]

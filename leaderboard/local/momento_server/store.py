@@ -188,6 +188,49 @@ class Length:
     length: int
 
 
+@dataclass(slots=True)
+class NotAnInteger:
+    """An increment of a scalar that does not hold a base-10 64-bit integer (or would overflow
+    one); Momento answers FAILED_PRECONDITION and changes nothing."""
+
+    key: bytes
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"key: {self.problem}"
+
+
+@dataclass(slots=True)
+class Counter:
+    """A scalar's value after an increment."""
+
+    value: int
+
+
+@dataclass(slots=True)
+class RemainingTtl:
+    """How long the item under a key has left; None when it never expires (a collection
+    written without a TTL)."""
+
+    seconds: float | None
+
+
+@dataclass(slots=True)
+class Existence:
+    """Whether each asked key holds a live item, in the asked order."""
+
+    exists: list[bool]
+
+
+class TtlUpdate(Enum):
+    """Momento's `UpdateTtl` variants: always, only to lengthen, or only to shorten."""
+
+    OVERWRITE = "overwrite"
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
 Failure: TypeAlias = CacheNotFound | WrongType | InvalidArgument
 GetResult: TypeAlias = Hit | Miss | Failure
 SetResult: TypeAlias = Ok | NotStored | Failure
@@ -197,6 +240,13 @@ ScoreResult: TypeAlias = Score | Miss | Failure
 ScoresResult: TypeAlias = Scores | Miss | Failure
 RankResult: TypeAlias = Rank | Miss | Failure
 LengthResult: TypeAlias = Length | Miss | Failure
+IncrementResult: TypeAlias = Counter | NotAnInteger | Failure
+TtlResult: TypeAlias = RemainingTtl | Miss | Failure
+UpdateTtlResult: TypeAlias = Ok | NotStored | Miss | Failure
+ExistenceResult: TypeAlias = Existence | CacheNotFound | InvalidArgument
+
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,6 +376,15 @@ def _resolve_ranks(start: int | None, end: int | None, length: int) -> tuple[int
     """Python-slice semantics, as Momento: negative ranks count from the end."""
     lo, hi, _ = slice(start, end).indices(length)
     return lo, max(lo, hi)
+
+
+def _integer_of(value: bytes) -> int | None:
+    """The base-10 64-bit integer a scalar holds, or None when it holds something else."""
+    text = value.decode("ascii", errors="replace")
+    if not text.removeprefix("-").isdigit():
+        return None
+    number = int(text)
+    return number if _INT64_MIN <= number <= _INT64_MAX else None
 
 
 def _condition_holds(condition: SetCondition, current: bytes | None) -> bool:
@@ -468,6 +527,79 @@ class Store:
                     return NotStored()
             cache[key] = _Scalar(value, _deadline(ttl_seconds, self._clock()))
             return OK
+
+    def increment(
+        self, cache_name: str, key: bytes, amount: int, ttl_seconds: float | None
+    ) -> IncrementResult:
+        """Add `amount` to the base-10 integer under `key` (a missing key starts at 0) and
+        store the result as its decimal text with `ttl_seconds`, as Momento does."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_ttl(ttl_seconds):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if isinstance(item, _SortedSet):
+                return WrongType(key, expected="scalar", actual="sorted set")
+            current = 0 if item is None else _integer_of(item.value)
+            if current is None:
+                return NotAnInteger(key, "the value is not a base-10 64-bit integer")
+            total = current + amount
+            if not _INT64_MIN <= total <= _INT64_MAX:
+                return NotAnInteger(key, "the result would overflow a 64-bit integer")
+            cache[key] = _Scalar(str(total).encode(), _deadline(ttl_seconds, self._clock()))
+            return Counter(total)
+
+    # -- any item: TTL and existence ------------------------------------------------------
+
+    def item_ttl(self, cache_name: str, key: bytes) -> TtlResult:
+        """The remaining TTL of the item under `key`, whatever its type."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is None:
+                return Miss(MissKind.KEY)
+            if item.expires_at is None:
+                return RemainingTtl(None)
+            return RemainingTtl(item.expires_at - self._clock())
+
+    def update_ttl(
+        self, cache_name: str, key: bytes, ttl_seconds: float, mode: TtlUpdate
+    ) -> UpdateTtlResult:
+        """Give the item under `key` a TTL of `ttl_seconds` from now; INCREASE / DECREASE
+        apply only when that lengthens / shortens its life (NotStored when it would not)."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_ttl(ttl_seconds):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is None:
+                return Miss(MissKind.KEY)
+            deadline = self._clock() + ttl_seconds
+            current = math.inf if item.expires_at is None else item.expires_at
+            if (mode is TtlUpdate.INCREASE and deadline <= current) or (
+                mode is TtlUpdate.DECREASE and deadline >= current
+            ):
+                return NotStored()
+            item.expires_at = deadline
+            return OK
+
+    def keys_exist(self, cache_name: str, keys: Sequence[bytes]) -> ExistenceResult:
+        for key in keys:
+            if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+                return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            return Existence([self._live(cache, key) is not None for key in keys])
 
     # -- sorted sets: writes --------------------------------------------------------------
 
@@ -708,18 +840,23 @@ __all__ = [
     "OK",
     "CacheAlreadyExists",
     "CacheNotFound",
+    "Counter",
     "Elements",
+    "Existence",
     "Hit",
     "Length",
     "Miss",
     "MissKind",
+    "NotAnInteger",
     "NotStored",
     "Ok",
     "Rank",
+    "RemainingTtl",
     "Score",
     "Scores",
     "SetCondition",
     "SetConditionKind",
     "Store",
+    "TtlUpdate",
     "WrongType",
 ]
