@@ -19,6 +19,11 @@ import grpc
 from leaderboard.local.momento_server.auth import ApiKeys
 from leaderboard.local.momento_server.faults import Fault, FaultInjector
 from leaderboard.local.momento_server.grpc_status import RpcStatusError
+from leaderboard.local.momento_server.local_metadata import (
+    TRIGGERS,
+    Injection,
+    LocalMetadataInjector,
+)
 
 AUTHORIZATION_METADATA_KEY: Final = "authorization"
 
@@ -71,6 +76,7 @@ class Guard(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     def __init__(self, auth: ApiKeys, faults: FaultInjector) -> None:
         self._auth = auth
         self._faults = faults
+        self._injector = LocalMetadataInjector()
         # The guarded handler of each method, built on its first call: the servicers are
         # registered once, so the handler a method resolves to never changes, and building
         # the wrapper on every call cost about 4% of the server's interpreter time.
@@ -89,6 +95,15 @@ class Guard(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             guarded = self._guard(method, await continuation(handler_call_details))
             if guarded is not None:
                 self._guarded[method] = guarded
+        metadata = handler_call_details.invocation_metadata or ()
+        if guarded is not None and any(key in TRIGGERS for key, _ in metadata):
+            # Momento Local's injection headers: a one-off handler for this call only.
+            try:
+                injection = self._injector.injection_for(method, dict(metadata))
+            except RpcStatusError as failure:
+                return _refusal(failure)
+            if injection is not None:
+                return _inject(injection, guarded)
         return guarded
 
     def _guard(self, method: str, handler: Any) -> Any:
@@ -153,12 +168,58 @@ def _key_of(handler_call_details: Any) -> str | None:
     return None
 
 
-def _refuse_unauthenticated(request: bytes, context: Any) -> None:
-    context.abort(grpc.StatusCode.UNAUTHENTICATED, "Invalid API key")
+def _refusal(failure: RpcStatusError) -> Any:
+    """A handler that answers `failure` without reading the request (raw bytes in and out)."""
+
+    def refuse(request: bytes, context: Any) -> None:
+        context.abort(failure.code, failure.message)
+
+    return grpc.unary_unary_rpc_method_handler(refuse)
 
 
-# Raw bytes in and out: the request of a refused call is never read.
-_UNAUTHENTICATED: Final = grpc.unary_unary_rpc_method_handler(_refuse_unauthenticated)
+_UNAUTHENTICATED: Final = _refusal(
+    RpcStatusError(grpc.StatusCode.UNAUTHENTICATED, "Invalid API key")
+)
+
+
+def _inject(injection: Injection, handler: Any) -> Any:
+    """`handler` (a guarded one) preceded by the injection's delay and error, and, for a
+    subscription, ended by its stream error after its message limit."""
+    if handler.unary_unary is not None:
+        serve = handler.unary_unary
+
+        def delayed_or_failed(request: Any, context: Any) -> Any:
+            if injection.delay_seconds:
+                time.sleep(injection.delay_seconds)
+            if injection.error is not None:
+                context.abort(injection.error.code, injection.error.message)
+            return serve(request, context)
+
+        return grpc.unary_unary_rpc_method_handler(
+            delayed_or_failed,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    stream = handler.unary_stream
+
+    async def interrupted(request: Any, context: Any) -> AsyncIterator[Any]:
+        if injection.delay_seconds:
+            await asyncio.sleep(injection.delay_seconds)
+        if injection.error is not None:
+            await context.abort(injection.error.code, injection.error.message)
+        items = 0
+        async for message in stream(request, context):
+            yield message
+            items += message.WhichOneof("kind") == "item"
+            stream_error = injection.stream_error
+            if stream_error is not None and items >= injection.stream_message_limit:
+                await context.abort(stream_error.code, stream_error.message)
+
+    return grpc.unary_stream_rpc_method_handler(
+        interrupted,
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
 
 
 def _apply(fault: Fault, context: Any) -> None:
