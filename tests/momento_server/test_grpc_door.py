@@ -21,6 +21,12 @@ from momento.errors import MomentoErrorCode
 from momento.requests import CollectionTtl, SortOrder
 from momento.responses import (
     CacheDelete,
+    CacheDictionaryFetch,
+    CacheDictionaryGetField,
+    CacheDictionaryGetFields,
+    CacheDictionaryIncrement,
+    CacheDictionarySetField,
+    CacheDictionarySetFields,
     CacheFlush,
     CacheGet,
     CacheIncrement,
@@ -597,3 +603,85 @@ async def test_keys_exist_covers_every_item_type(
     await client.sorted_set_put_element(cache, "board", "a", 1.0)
     request = cache_pb._KeysExistRequest(cache_keys=[b"scalar", b"nothing", b"board"])
     assert list(raw_call(stub, "KeysExist", request, cache).exists) == [True, False, True]
+
+
+# -- dictionaries -----------------------------------------------------------------------------
+
+
+async def test_dictionary_set_get_fetch_and_remove(client: AnyClient, cache: str) -> None:
+    assert isinstance(
+        await client.dictionary_set_fields(cache, "d", {"a": "1", "b": "2"}),
+        CacheDictionarySetFields.Success,
+    )
+    assert isinstance(
+        await client.dictionary_set_field(cache, "d", "c", "3"), CacheDictionarySetField.Success
+    )
+    one = await client.dictionary_get_field(cache, "d", "b")
+    assert isinstance(one, CacheDictionaryGetField.Hit) and one.value_string == "2"
+    assert isinstance(
+        await client.dictionary_get_field(cache, "d", "zz"), CacheDictionaryGetField.Miss
+    )
+    some = await client.dictionary_get_fields(cache, "d", ["a", "zz", "c"])
+    assert isinstance(some, CacheDictionaryGetFields.Hit)
+    assert some.value_dictionary_string_string == {"a": "1", "c": "3"}
+    fetched = await client.dictionary_fetch(cache, "d")
+    assert isinstance(fetched, CacheDictionaryFetch.Hit)
+    assert fetched.value_dictionary_string_string == {"a": "1", "b": "2", "c": "3"}
+    await client.dictionary_remove_fields(cache, "d", ["a", "b"])
+    left = await client.dictionary_fetch(cache, "d")
+    assert isinstance(left, CacheDictionaryFetch.Hit)
+    assert left.value_dictionary_string_string == {"c": "3"}
+    await client.dictionary_remove_field(cache, "d", "c")  # the last field: the dictionary goes
+    assert isinstance(await client.dictionary_fetch(cache, "d"), CacheDictionaryFetch.Miss)
+    assert isinstance(
+        await client.dictionary_get_field(cache, "d", "c"), CacheDictionaryGetField.Miss
+    )
+
+
+async def test_dictionary_increment_and_wrong_types(client: AnyClient, cache: str) -> None:
+    counted = await client.dictionary_increment(cache, "d", "n", 4)
+    assert isinstance(counted, CacheDictionaryIncrement.Success) and counted.value == 4
+    counted = await client.dictionary_increment(cache, "d", "n", -1)
+    assert isinstance(counted, CacheDictionaryIncrement.Success) and counted.value == 3
+    await client.dictionary_set_field(cache, "d", "word", "x")
+    code, _ = error_of(await client.dictionary_increment(cache, "d", "word", 1))
+    assert code is MomentoErrorCode.FAILED_PRECONDITION_ERROR
+    await client.set(cache, "scalar", "v")
+    assert error_of(await client.dictionary_fetch(cache, "scalar")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "dictionary_name: holds a scalar, not a dictionary",
+    )
+    assert error_of(await client.get(cache, "d")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "cache_key: holds a dictionary, not a scalar",
+    )
+    assert error_of(await client.sorted_set_fetch_by_rank(cache, "d")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "set_name: holds a dictionary, not a sorted set",
+    )
+
+
+async def test_dictionary_ttl_and_length(
+    stub: cache_grpc.ScsStub, wire_cache: str, clock: ManualClock
+) -> None:
+    pair = cache_pb._DictionaryFieldValuePair(field=b"f", value=b"v")
+    request = cache_pb._DictionarySetRequest(
+        dictionary_name=b"d", items=[pair], ttl_milliseconds=5_000, refresh_ttl=True
+    )
+    raw_call(stub, "DictionarySet", request, wire_cache)
+    length = raw_call(
+        stub,
+        "DictionaryLength",
+        cache_pb._DictionaryLengthRequest(dictionary_name=b"d"),
+        wire_cache,
+    )
+    assert length.found.length == 1
+    assert _remaining_ttl(stub, wire_cache, b"d") == 5_000
+    clock.advance(5.1)
+    gone = raw_call(
+        stub,
+        "DictionaryLength",
+        cache_pb._DictionaryLengthRequest(dictionary_name=b"d"),
+        wire_cache,
+    )
+    assert gone.WhichOneof("dictionary") == "missing"

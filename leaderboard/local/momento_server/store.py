@@ -1,4 +1,5 @@
-"""The in-process store both front doors share: caches, scalar items and sorted sets.
+"""The in-process store both front doors share: caches, scalar items, sorted sets and
+dictionaries.
 
 Every public method is atomic (one lock) and answers with an explicit result value, in the
 style of the Momento SDK: a hit, a miss that says *what* was missing, or an error value. No
@@ -94,6 +95,7 @@ class MissKind(Enum):
 
     KEY = "Key Not Found"
     SORTED_SET = "Sorted Set Not Found"
+    DICTIONARY = "Dictionary Not Found"
     ELEMENT = "Element Not Found"
 
 
@@ -223,6 +225,20 @@ class Existence:
     exists: list[bool]
 
 
+@dataclass(slots=True)
+class FieldValues:
+    """A dictionary's values for the asked fields, in the asked order; None where absent."""
+
+    values: list[bytes | None]
+
+
+@dataclass(slots=True)
+class Fields:
+    """Every field of a dictionary and its value."""
+
+    items: dict[bytes, bytes]
+
+
 class TtlUpdate(Enum):
     """Momento's `UpdateTtl` variants: always, only to lengthen, or only to shorten."""
 
@@ -243,6 +259,8 @@ LengthResult: TypeAlias = Length | Miss | Failure
 IncrementResult: TypeAlias = Counter | NotAnInteger | Failure
 TtlResult: TypeAlias = RemainingTtl | Miss | Failure
 UpdateTtlResult: TypeAlias = Ok | NotStored | Miss | Failure
+FieldValuesResult: TypeAlias = FieldValues | Miss | Failure
+FieldsResult: TypeAlias = Fields | Miss | Failure
 ExistenceResult: TypeAlias = Existence | CacheNotFound | InvalidArgument
 
 _INT64_MIN: Final = -(2**63)
@@ -360,7 +378,20 @@ def _lowest_above(high: ScoreBound) -> float:
     return high.score if high.exclusive else math.nextafter(high.score, math.inf)
 
 
-_Item: TypeAlias = _Scalar | _SortedSet
+@dataclass(slots=True)
+class _Dictionary:
+    expires_at: float | None
+    fields: dict[bytes, bytes] = field(default_factory=dict)
+
+
+_Item: TypeAlias = _Scalar | _SortedSet | _Dictionary
+_TYPE_NAMES: Final = {_Scalar: "scalar", _SortedSet: "sorted set", _Dictionary: "dictionary"}
+
+
+def _wrong_type(key: bytes, expected: str, item: _Item) -> WrongType:
+    return WrongType(key, expected=expected, actual=_TYPE_NAMES[type(item)])
+
+
 _Cache: TypeAlias = dict[bytes, _Item]
 
 
@@ -385,6 +416,17 @@ def _integer_of(value: bytes) -> int | None:
         return None
     number = int(text)
     return number if _INT64_MIN <= number <= _INT64_MAX else None
+
+
+def _check_fields(items: Sequence[tuple[bytes, bytes]]) -> InvalidArgument | None:
+    if not items:
+        return InvalidArgument("field", "at least one field is required")
+    for name, value in items:
+        if problem := check_bytes(name, "field", MAX_ELEMENT_VALUE_BYTES):
+            return problem
+        if len(value) > MAX_ITEM_VALUE_BYTES:  # an empty value is a value
+            return InvalidArgument("value", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes")
+    return None
 
 
 def _condition_holds(condition: SetCondition, current: bytes | None) -> bool:
@@ -493,7 +535,7 @@ class Store:
             if item is None:
                 return Miss(MissKind.KEY)
             if not isinstance(item, _Scalar):
-                return WrongType(key, expected="scalar", actual="sorted set")
+                return _wrong_type(key, "scalar", item)
             return Hit(item.value)
 
     def set(
@@ -521,8 +563,8 @@ class Store:
                 return CacheNotFound(cache_name)
             if condition.kind is not SetConditionKind.ALWAYS:
                 item = self._live(cache, key)
-                if isinstance(item, _SortedSet):
-                    return WrongType(key, expected="scalar", actual="sorted set")
+                if item is not None and not isinstance(item, _Scalar):
+                    return _wrong_type(key, "scalar", item)
                 if not _condition_holds(condition, None if item is None else item.value):
                     return NotStored()
             cache[key] = _Scalar(value, _deadline(ttl_seconds, self._clock()))
@@ -540,8 +582,8 @@ class Store:
             if cache is None:
                 return CacheNotFound(cache_name)
             item = self._live(cache, key)
-            if isinstance(item, _SortedSet):
-                return WrongType(key, expected="scalar", actual="sorted set")
+            if item is not None and not isinstance(item, _Scalar):
+                return _wrong_type(key, "scalar", item)
             current = 0 if item is None else _integer_of(item.value)
             if current is None:
                 return NotAnInteger(key, "the value is not a base-10 64-bit integer")
@@ -641,8 +683,8 @@ class Store:
             if cache is None:
                 return CacheNotFound(cache_name)
             existing = self._live(cache, key)
-            if isinstance(existing, _Scalar):
-                return WrongType(key, expected="sorted set", actual="scalar")
+            if existing is not None and not isinstance(existing, _SortedSet):
+                return _wrong_type(key, "sorted set", existing)
             current = None if existing is None else existing.score(value)
             new_score = (0.0 if current is None else current) + float(amount)
             if not math.isfinite(new_score):
@@ -784,6 +826,106 @@ class Store:
                 return found
             return Length(len(found.score_index_range(min_score, max_score)))
 
+    # -- dictionaries ---------------------------------------------------------------------
+
+    def dictionary_set(
+        self,
+        cache_name: str,
+        key: bytes,
+        items: Sequence[tuple[bytes, bytes]],
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> WriteResult:
+        """Set each `(field, value)`, creating the dictionary if absent."""
+        if problem := self._check_write(key, ttl) or _check_fields(items):
+            return problem
+        with self._lock:
+            found = self._writable_dictionary(cache_name, key, ttl)
+            if not isinstance(found, _Dictionary):
+                return found
+            found.fields.update(items)
+            return OK
+
+    def dictionary_increment(
+        self,
+        cache_name: str,
+        key: bytes,
+        field_name: bytes,
+        amount: int,
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> IncrementResult:
+        """Add `amount` to the base-10 integer in `field_name` (absent = 0), as `increment`."""
+        if problem := self._check_write(key, ttl) or _check_fields([(field_name, b"")]):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is not None and not isinstance(item, _Dictionary):
+                return _wrong_type(key, "dictionary", item)
+            stored = None if item is None else item.fields.get(field_name)
+            current = 0 if stored is None else _integer_of(stored)
+            if current is None:
+                return NotAnInteger(key, "the field's value is not a base-10 64-bit integer")
+            total = current + amount
+            if not _INT64_MIN <= total <= _INT64_MAX:
+                return NotAnInteger(key, "the result would overflow a 64-bit integer")
+            self._claim_dictionary(cache, key, item, ttl).fields[field_name] = str(total).encode()
+            return Counter(total)
+
+    def dictionary_get(
+        self, cache_name: str, key: bytes, fields: Sequence[bytes]
+    ) -> FieldValuesResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_fields(
+            [(name, b"") for name in fields]
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_dictionary(cache_name, key)
+            if not isinstance(found, _Dictionary):
+                return found
+            return FieldValues([found.fields.get(name) for name in fields])
+
+    def dictionary_fetch(self, cache_name: str, key: bytes) -> FieldsResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_dictionary(cache_name, key)
+            if not isinstance(found, _Dictionary):
+                return found
+            return Fields(dict(found.fields))
+
+    def dictionary_length(self, cache_name: str, key: bytes) -> LengthResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_dictionary(cache_name, key)
+            if not isinstance(found, _Dictionary):
+                return found
+            return Length(len(found.fields))
+
+    def dictionary_remove(
+        self, cache_name: str, key: bytes, fields: Sequence[bytes] | None
+    ) -> WriteResult:
+        """Remove `fields` (None = the whole dictionary); removing its last field removes the
+        dictionary, and removing what is absent succeeds, as Momento."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is None:
+                return OK
+            if not isinstance(item, _Dictionary):
+                return _wrong_type(key, "dictionary", item)
+            for name in fields if fields is not None else list(item.fields):
+                item.fields.pop(name, None)
+            if not item.fields:
+                del cache[key]
+            return OK
+
     # -- internals (call with the lock held) ----------------------------------------------
 
     def _live(self, cache: _Cache, key: bytes) -> _Item | None:
@@ -803,7 +945,7 @@ class Store:
         if item is None:
             return Miss(MissKind.SORTED_SET)
         if not isinstance(item, _SortedSet):
-            return WrongType(key, expected="sorted set", actual="scalar")
+            return _wrong_type(key, "sorted set", item)
         return item
 
     def _writable_set(
@@ -814,8 +956,8 @@ class Store:
         if cache is None:
             return CacheNotFound(cache_name)
         item = self._live(cache, key)
-        if isinstance(item, _Scalar):
-            return WrongType(key, expected="sorted set", actual="scalar")
+        if item is not None and not isinstance(item, _SortedSet):
+            return _wrong_type(key, "sorted set", item)
         return self._claim_set(cache, key, item, ttl)
 
     def _claim_set(
@@ -826,6 +968,38 @@ class Store:
         Split from the lookup so an increment can refuse a non-finite result first."""
         if live is None:
             live = cache[key] = _SortedSet(_deadline(ttl.ttl_seconds, self._clock()))
+        elif ttl.refresh:
+            live.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+        return live
+
+    def _readable_dictionary(self, cache_name: str, key: bytes) -> _Dictionary | Miss | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            return Miss(MissKind.DICTIONARY)
+        if not isinstance(item, _Dictionary):
+            return _wrong_type(key, "dictionary", item)
+        return item
+
+    def _writable_dictionary(
+        self, cache_name: str, key: bytes, ttl: CollectionTtl
+    ) -> _Dictionary | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is not None and not isinstance(item, _Dictionary):
+            return _wrong_type(key, "dictionary", item)
+        return self._claim_dictionary(cache, key, item, ttl)
+
+    def _claim_dictionary(
+        self, cache: _Cache, key: bytes, live: _Dictionary | None, ttl: CollectionTtl
+    ) -> _Dictionary:
+        """As `_claim_set`, for a dictionary."""
+        if live is None:
+            live = cache[key] = _Dictionary(_deadline(ttl.ttl_seconds, self._clock()))
         elif ttl.refresh:
             live.expires_at = _deadline(ttl.ttl_seconds, self._clock())
         return live
@@ -843,6 +1017,8 @@ __all__ = [
     "Counter",
     "Elements",
     "Existence",
+    "FieldValues",
+    "Fields",
     "Hit",
     "Length",
     "Miss",
