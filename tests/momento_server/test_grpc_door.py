@@ -31,6 +31,9 @@ from momento.responses import (
     CacheGet,
     CacheIncrement,
     CacheSet,
+    CacheSetAddElement,
+    CacheSetAddElements,
+    CacheSetFetch,
     CacheSetIfNotExists,
     CacheSortedSetFetch,
     CacheSortedSetGetRank,
@@ -685,3 +688,58 @@ async def test_dictionary_ttl_and_length(
         wire_cache,
     )
     assert gone.WhichOneof("dictionary") == "missing"
+
+
+# -- sets ---------------------------------------------------------------------------------------
+
+
+async def test_set_add_fetch_and_remove(client: AnyClient, cache: str) -> None:
+    assert isinstance(
+        await client.set_add_elements(cache, "s", ["a", "b", "c"]), CacheSetAddElements.Success
+    )
+    assert isinstance(await client.set_add_element(cache, "s", "a"), CacheSetAddElement.Success)
+    fetched = await client.set_fetch(cache, "s")
+    assert isinstance(fetched, CacheSetFetch.Hit) and fetched.value_set_string == {"a", "b", "c"}
+    await client.set_remove_elements(cache, "s", ["a", "zz"])
+    left = await client.set_fetch(cache, "s")
+    assert isinstance(left, CacheSetFetch.Hit) and left.value_set_string == {"b", "c"}
+    await client.set_remove_elements(cache, "s", ["b", "c"])  # the last ones: the set goes
+    assert isinstance(await client.set_fetch(cache, "s"), CacheSetFetch.Miss)
+    await client.set(cache, "scalar", "v")
+    assert error_of(await client.set_add_element(cache, "scalar", "x")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "set_name: holds a scalar, not a set",
+    )
+
+
+async def test_set_contains_length_sample_pop_and_delete(
+    stub: cache_grpc.ScsStub, wire_cache: str
+) -> None:
+    union = cache_pb._SetUnionRequest(
+        set_name=b"s", elements=[b"a", b"b", b"c"], ttl_milliseconds=60_000, refresh_ttl=True
+    )
+    raw_call(stub, "SetUnion", union, wire_cache)
+    contains = raw_call(
+        stub,
+        "SetContains",
+        cache_pb._SetContainsRequest(set_name=b"s", elements=[b"b", b"z"]),
+        wire_cache,
+    )
+    assert list(contains.found.contains) == [True, False]
+    length = raw_call(stub, "SetLength", cache_pb._SetLengthRequest(set_name=b"s"), wire_cache)
+    assert length.found.length == 3
+    sample = raw_call(
+        stub, "SetSample", cache_pb._SetSampleRequest(set_name=b"s", limit=2), wire_cache
+    )
+    assert len(sample.found.elements) == 2 and set(sample.found.elements) <= {b"a", b"b", b"c"}
+    popped = raw_call(stub, "SetPop", cache_pb._SetPopRequest(set_name=b"s", count=2), wire_cache)
+    rest = raw_call(stub, "SetFetch", cache_pb._SetFetchRequest(set_name=b"s"), wire_cache)
+    assert sorted([*popped.found.elements, *rest.found.elements]) == [b"a", b"b", b"c"]
+    everything = cache_pb._SetDifferenceRequest._Subtrahend(
+        identity=cache_pb._SetDifferenceRequest._Subtrahend._Identity()
+    )
+    delete = cache_pb._SetDifferenceRequest(set_name=b"s", subtrahend=everything)
+    assert raw_call(stub, "SetDifference", delete, wire_cache).WhichOneof("set") == "found"
+    assert raw_call(stub, "SetDifference", delete, wire_cache).WhichOneof("set") == "missing"
+    gone = raw_call(stub, "SetLength", cache_pb._SetLengthRequest(set_name=b"s"), wire_cache)
+    assert gone.WhichOneof("set") == "missing"

@@ -1,8 +1,8 @@
-"""The data-plane servicer (`cache_client.Scs`): scalar, sorted-set and dictionary handlers
-on one store.
+"""The data-plane servicer (`cache_client.Scs`): scalar, sorted-set, dictionary and set
+handlers on one store.
 
 Momento serves every data call from a single gRPC service; the handlers live in one module
-per item type and are combined here. Calls the local server does not serve (lists, sets,
+per item type and are combined here. Calls the local server does not serve (lists,
 batches; see docs/local.md) keep the generated servicer's UNIMPLEMENTED answer.
 """
 
@@ -12,12 +12,13 @@ from momento_wire_types import cacheclient_pb2_grpc as cache_grpc
 
 from leaderboard.local.momento_server.grpc_dictionaries import DictionaryRpcs
 from leaderboard.local.momento_server.grpc_scalars import ScalarRpcs
+from leaderboard.local.momento_server.grpc_sets import SetRpcs
 from leaderboard.local.momento_server.grpc_sorted_sets import SortedSetRpcs
 from leaderboard.local.momento_server.store import Store
 
 
-class CacheServicer(ScalarRpcs, SortedSetRpcs, DictionaryRpcs, cache_grpc.ScsServicer):
-    """Scalars, sorted sets and dictionaries of the shared store."""
+class CacheServicer(ScalarRpcs, SortedSetRpcs, DictionaryRpcs, SetRpcs, cache_grpc.ScsServicer):
+    """Scalars, sorted sets, dictionaries and sets of the shared store."""
 
     def __init__(self, store: Store) -> None:
         self._store = store

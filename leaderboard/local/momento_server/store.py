@@ -1,5 +1,5 @@
-"""The in-process store both front doors share: caches, scalar items, sorted sets and
-dictionaries.
+"""The in-process store both front doors share: caches, scalar items, sorted sets,
+dictionaries and sets.
 
 Every public method is atomic (one lock) and answers with an explicit result value, in the
 style of the Momento SDK: a hit, a miss that says *what* was missing, or an error value. No
@@ -24,6 +24,7 @@ Expiry is lazy (an expired item reads as absent and is dropped when touched) plu
 from __future__ import annotations
 
 import math
+import random
 import struct
 import threading
 import time
@@ -96,6 +97,7 @@ class MissKind(Enum):
     KEY = "Key Not Found"
     SORTED_SET = "Sorted Set Not Found"
     DICTIONARY = "Dictionary Not Found"
+    SET = "Set Not Found"
     ELEMENT = "Element Not Found"
 
 
@@ -239,6 +241,20 @@ class Fields:
     items: dict[bytes, bytes]
 
 
+@dataclass(slots=True)
+class Members:
+    """Elements of a set (all of them, a sample, or the ones popped)."""
+
+    elements: list[bytes]
+
+
+@dataclass(slots=True)
+class Membership:
+    """Whether the set holds each asked element, in the asked order."""
+
+    contains: list[bool]
+
+
 class TtlUpdate(Enum):
     """Momento's `UpdateTtl` variants: always, only to lengthen, or only to shorten."""
 
@@ -261,6 +277,9 @@ TtlResult: TypeAlias = RemainingTtl | Miss | Failure
 UpdateTtlResult: TypeAlias = Ok | NotStored | Miss | Failure
 FieldValuesResult: TypeAlias = FieldValues | Miss | Failure
 FieldsResult: TypeAlias = Fields | Miss | Failure
+MembersResult: TypeAlias = Members | Miss | Failure
+MembershipResult: TypeAlias = Membership | Miss | Failure
+RemoveResult: TypeAlias = Ok | Miss | Failure
 ExistenceResult: TypeAlias = Existence | CacheNotFound | InvalidArgument
 
 _INT64_MIN: Final = -(2**63)
@@ -384,8 +403,19 @@ class _Dictionary:
     fields: dict[bytes, bytes] = field(default_factory=dict)
 
 
-_Item: TypeAlias = _Scalar | _SortedSet | _Dictionary
-_TYPE_NAMES: Final = {_Scalar: "scalar", _SortedSet: "sorted set", _Dictionary: "dictionary"}
+@dataclass(slots=True)
+class _Set:
+    expires_at: float | None
+    elements: set[bytes] = field(default_factory=set)
+
+
+_Item: TypeAlias = _Scalar | _SortedSet | _Dictionary | _Set
+_TYPE_NAMES: Final = {
+    _Scalar: "scalar",
+    _SortedSet: "sorted set",
+    _Dictionary: "dictionary",
+    _Set: "set",
+}
 
 
 def _wrong_type(key: bytes, expected: str, item: _Item) -> WrongType:
@@ -426,6 +456,15 @@ def _check_fields(items: Sequence[tuple[bytes, bytes]]) -> InvalidArgument | Non
             return problem
         if len(value) > MAX_ITEM_VALUE_BYTES:  # an empty value is a value
             return InvalidArgument("value", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes")
+    return None
+
+
+def _check_set_elements(elements: Sequence[bytes]) -> InvalidArgument | None:
+    if not elements:
+        return InvalidArgument("elements", "at least one element is required")
+    for element in elements:
+        if len(element) > MAX_ITEM_VALUE_BYTES:
+            return InvalidArgument("elements", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes each")
     return None
 
 
@@ -926,6 +965,99 @@ class Store:
                 del cache[key]
             return OK
 
+    # -- sets -----------------------------------------------------------------------------
+
+    def set_add(
+        self,
+        cache_name: str,
+        key: bytes,
+        elements: Sequence[bytes],
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> WriteResult:
+        """Add `elements`, creating the set if absent."""
+        if problem := self._check_write(key, ttl) or _check_set_elements(elements):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is not None and not isinstance(item, _Set):
+                return _wrong_type(key, "set", item)
+            if item is None:
+                item = cache[key] = _Set(_deadline(ttl.ttl_seconds, self._clock()))
+            elif ttl.refresh:
+                item.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+            item.elements.update(elements)
+            return OK
+
+    def set_remove(
+        self, cache_name: str, key: bytes, elements: Sequence[bytes] | None
+    ) -> RemoveResult:
+        """Remove `elements` (None = the whole set); removing the last element removes the
+        set, as Momento."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or (
+            None if elements is None else _check_set_elements(elements)
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            found.elements.difference_update(found.elements if elements is None else elements)
+            if not found.elements:
+                del self._caches[cache_name][key]
+            return OK
+
+    def set_fetch(self, cache_name: str, key: bytes) -> MembersResult:
+        return self.set_sample(cache_name, key, None)
+
+    def set_sample(self, cache_name: str, key: bytes, limit: int | None) -> MembersResult:
+        """Up to `limit` elements chosen at random (None = all of them)."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            elements = list(found.elements)
+            if limit is not None and limit < len(elements):
+                elements = random.sample(elements, limit)
+            return Members(elements)
+
+    def set_pop(self, cache_name: str, key: bytes, count: int) -> MembersResult:
+        """Remove and return up to `count` elements chosen at random."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            popped = [found.elements.pop() for _ in range(min(count, len(found.elements)))]
+            if not found.elements:
+                del self._caches[cache_name][key]
+            return Members(popped)
+
+    def set_contains(
+        self, cache_name: str, key: bytes, elements: Sequence[bytes]
+    ) -> MembershipResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_set_elements(elements):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            return Membership([element in found.elements for element in elements])
+
+    def set_length(self, cache_name: str, key: bytes) -> LengthResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            return Length(len(found.elements))
+
     # -- internals (call with the lock held) ----------------------------------------------
 
     def _live(self, cache: _Cache, key: bytes) -> _Item | None:
@@ -983,6 +1115,17 @@ class Store:
             return _wrong_type(key, "dictionary", item)
         return item
 
+    def _readable_set_of_elements(self, cache_name: str, key: bytes) -> _Set | Miss | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            return Miss(MissKind.SET)
+        if not isinstance(item, _Set):
+            return _wrong_type(key, "set", item)
+        return item
+
     def _writable_dictionary(
         self, cache_name: str, key: bytes, ttl: CollectionTtl
     ) -> _Dictionary | Failure:
@@ -1021,6 +1164,8 @@ __all__ = [
     "Fields",
     "Hit",
     "Length",
+    "Members",
+    "Membership",
     "Miss",
     "MissKind",
     "NotAnInteger",
