@@ -30,6 +30,12 @@ from momento.responses import (
     CacheFlush,
     CacheGet,
     CacheIncrement,
+    CacheListFetch,
+    CacheListLength,
+    CacheListPopBack,
+    CacheListPopFront,
+    CacheListPushBack,
+    CacheListRemoveValue,
     CacheSet,
     CacheSetAddElement,
     CacheSetAddElements,
@@ -743,3 +749,60 @@ async def test_set_contains_length_sample_pop_and_delete(
     assert raw_call(stub, "SetDifference", delete, wire_cache).WhichOneof("set") == "missing"
     gone = raw_call(stub, "SetLength", cache_pb._SetLengthRequest(set_name=b"s"), wire_cache)
     assert gone.WhichOneof("set") == "missing"
+
+
+# -- lists --------------------------------------------------------------------------------------
+
+
+async def test_list_push_concatenate_truncate_fetch_and_pop(client: AnyClient, cache: str) -> None:
+    assert isinstance(await client.list_push_back(cache, "l", "b"), CacheListPushBack.Success)
+    await client.list_push_front(cache, "l", "a")
+    await client.list_concatenate_back(cache, "l", ["c", "d"])
+    await client.list_concatenate_front(cache, "l", ["y", "z"])
+    fetched = await client.list_fetch(cache, "l")
+    assert isinstance(fetched, CacheListFetch.Hit)
+    assert fetched.value_list_string == ["y", "z", "a", "b", "c", "d"]
+    await client.list_push_back(cache, "l", "e", truncate_front_to_size=3)
+    kept = await client.list_fetch(cache, "l")
+    assert isinstance(kept, CacheListFetch.Hit) and kept.value_list_string == ["c", "d", "e"]
+    front = await client.list_pop_front(cache, "l")
+    assert isinstance(front, CacheListPopFront.Hit) and front.value_string == "c"
+    back = await client.list_pop_back(cache, "l")
+    assert isinstance(back, CacheListPopBack.Hit) and back.value_string == "e"
+    length = await client.list_length(cache, "l")
+    assert isinstance(length, CacheListLength.Hit) and length.length == 1
+    await client.list_pop_back(cache, "l")  # the last value: the list goes
+    assert isinstance(await client.list_fetch(cache, "l"), CacheListFetch.Miss)
+    assert isinstance(await client.list_pop_front(cache, "l"), CacheListPopFront.Miss)
+
+
+async def test_list_remove_value_and_wrong_type(client: AnyClient, cache: str) -> None:
+    await client.list_concatenate_back(cache, "l", ["a", "x", "b", "x"])
+    assert isinstance(await client.list_remove_value(cache, "l", "x"), CacheListRemoveValue.Success)
+    fetched = await client.list_fetch(cache, "l")
+    assert isinstance(fetched, CacheListFetch.Hit) and fetched.value_list_string == ["a", "b"]
+    await client.dictionary_set_field(cache, "d", "f", "v")
+    assert error_of(await client.list_push_back(cache, "d", "v")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "list_name: holds a dictionary, not a list",
+    )
+
+
+async def test_list_fetch_and_retain_ranges(stub: cache_grpc.ScsStub, wire_cache: str) -> None:
+    values = [b"0", b"1", b"2", b"3", b"4"]
+    concat = cache_pb._ListConcatenateBackRequest(
+        list_name=b"l", values=values, ttl_milliseconds=60_000, refresh_ttl=True
+    )
+    raw_call(stub, "ListConcatenateBack", concat, wire_cache)
+    window = cache_pb._ListFetchRequest(list_name=b"l", inclusive_start=1, exclusive_end=-1)
+    assert list(raw_call(stub, "ListFetch", window, wire_cache).found.values) == [b"1", b"2", b"3"]
+    retain = cache_pb._ListRetainRequest(
+        list_name=b"l", inclusive_start=2, ttl_milliseconds=60_000, refresh_ttl=True
+    )
+    assert raw_call(stub, "ListRetain", retain, wire_cache).found.list_length == 3
+    everything = cache_pb._ListFetchRequest(list_name=b"l")
+    assert list(raw_call(stub, "ListFetch", everything, wire_cache).found.values) == [
+        b"2",
+        b"3",
+        b"4",
+    ]

@@ -1,5 +1,5 @@
 """The in-process store both front doors share: caches, scalar items, sorted sets,
-dictionaries and sets.
+dictionaries, sets and lists.
 
 Every public method is atomic (one lock) and answers with an explicit result value, in the
 style of the Momento SDK: a hit, a miss that says *what* was missing, or an error value. No
@@ -98,6 +98,7 @@ class MissKind(Enum):
     SORTED_SET = "Sorted Set Not Found"
     DICTIONARY = "Dictionary Not Found"
     SET = "Set Not Found"
+    LIST = "List Not Found"
     ELEMENT = "Element Not Found"
 
 
@@ -255,6 +256,14 @@ class Membership:
     contains: list[bool]
 
 
+@dataclass(slots=True)
+class Popped:
+    """The value taken from one end of a list, and the length left."""
+
+    value: bytes
+    length: int
+
+
 class TtlUpdate(Enum):
     """Momento's `UpdateTtl` variants: always, only to lengthen, or only to shorten."""
 
@@ -280,6 +289,8 @@ FieldsResult: TypeAlias = Fields | Miss | Failure
 MembersResult: TypeAlias = Members | Miss | Failure
 MembershipResult: TypeAlias = Membership | Miss | Failure
 RemoveResult: TypeAlias = Ok | Miss | Failure
+ListLengthResult: TypeAlias = Length | Failure
+PopResult: TypeAlias = Popped | Miss | Failure
 ExistenceResult: TypeAlias = Existence | CacheNotFound | InvalidArgument
 
 _INT64_MIN: Final = -(2**63)
@@ -409,12 +420,19 @@ class _Set:
     elements: set[bytes] = field(default_factory=set)
 
 
-_Item: TypeAlias = _Scalar | _SortedSet | _Dictionary | _Set
+@dataclass(slots=True)
+class _List:
+    expires_at: float | None
+    values: list[bytes] = field(default_factory=list)
+
+
+_Item: TypeAlias = _Scalar | _SortedSet | _Dictionary | _Set | _List
 _TYPE_NAMES: Final = {
     _Scalar: "scalar",
     _SortedSet: "sorted set",
     _Dictionary: "dictionary",
     _Set: "set",
+    _List: "list",
 }
 
 
@@ -465,6 +483,15 @@ def _check_set_elements(elements: Sequence[bytes]) -> InvalidArgument | None:
     for element in elements:
         if len(element) > MAX_ITEM_VALUE_BYTES:
             return InvalidArgument("elements", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes each")
+    return None
+
+
+def _check_list_values(values: Sequence[bytes]) -> InvalidArgument | None:
+    if not values:
+        return InvalidArgument("values", "at least one value is required")
+    for value in values:
+        if len(value) > MAX_ITEM_VALUE_BYTES:
+            return InvalidArgument("values", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes each")
     return None
 
 
@@ -1058,6 +1085,112 @@ class Store:
                 return found
             return Length(len(found.elements))
 
+    # -- lists ----------------------------------------------------------------------------
+
+    def list_push(
+        self,
+        cache_name: str,
+        key: bytes,
+        values: Sequence[bytes],
+        *,
+        front: bool,
+        ttl: CollectionTtl = _NO_TTL,
+        truncate_to: int = 0,
+    ) -> ListLengthResult:
+        """Add `values` (in their order) at the front or back, creating the list if absent;
+        then, when `truncate_to` > 0, drop values from the other end down to that length."""
+        if problem := self._check_write(key, ttl) or _check_list_values(values):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is not None and not isinstance(item, _List):
+                return _wrong_type(key, "list", item)
+            if item is None:
+                item = cache[key] = _List(_deadline(ttl.ttl_seconds, self._clock()))
+            elif ttl.refresh:
+                item.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+            if front:
+                item.values[:0] = values
+                if truncate_to:
+                    del item.values[truncate_to:]
+            else:
+                item.values.extend(values)
+                if truncate_to:
+                    del item.values[: max(0, len(item.values) - truncate_to)]
+            return Length(len(item.values))
+
+    def list_pop(self, cache_name: str, key: bytes, *, front: bool) -> PopResult:
+        """Take the value at one end; taking the last value removes the list."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            value = found.values.pop(0 if front else -1)
+            if not found.values:
+                del self._caches[cache_name][key]
+            return Popped(value, len(found.values))
+
+    def list_fetch(
+        self, cache_name: str, key: bytes, start: int | None = None, end: int | None = None
+    ) -> MembersResult:
+        """The values from `start` (inclusive) to `end` (exclusive), Python-slice style."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            return Members(found.values[start:end])
+
+    def list_retain(
+        self,
+        cache_name: str,
+        key: bytes,
+        start: int | None = None,
+        end: int | None = None,
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> LengthResult:
+        """Keep only the values from `start` to `end`; keeping none removes the list."""
+        if problem := self._check_write(key, ttl):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            found.values[:] = found.values[start:end]
+            if ttl.refresh:
+                found.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+            if not found.values:
+                del self._caches[cache_name][key]
+            return Length(len(found.values))
+
+    def list_remove_value(self, cache_name: str, key: bytes, value: bytes) -> LengthResult:
+        """Remove every occurrence of `value`; removing every value removes the list."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            found.values[:] = [kept for kept in found.values if kept != value]
+            if not found.values:
+                del self._caches[cache_name][key]
+            return Length(len(found.values))
+
+    def list_length(self, cache_name: str, key: bytes) -> LengthResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            return Length(len(found.values))
+
     # -- internals (call with the lock held) ----------------------------------------------
 
     def _live(self, cache: _Cache, key: bytes) -> _Item | None:
@@ -1126,6 +1259,17 @@ class Store:
             return _wrong_type(key, "set", item)
         return item
 
+    def _readable_list(self, cache_name: str, key: bytes) -> _List | Miss | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            return Miss(MissKind.LIST)
+        if not isinstance(item, _List):
+            return _wrong_type(key, "list", item)
+        return item
+
     def _writable_dictionary(
         self, cache_name: str, key: bytes, ttl: CollectionTtl
     ) -> _Dictionary | Failure:
@@ -1171,6 +1315,7 @@ __all__ = [
     "NotAnInteger",
     "NotStored",
     "Ok",
+    "Popped",
     "Rank",
     "RemainingTtl",
     "Score",
