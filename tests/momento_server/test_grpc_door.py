@@ -21,9 +21,25 @@ from momento.errors import MomentoErrorCode
 from momento.requests import CollectionTtl, SortOrder
 from momento.responses import (
     CacheDelete,
+    CacheDictionaryFetch,
+    CacheDictionaryGetField,
+    CacheDictionaryGetFields,
+    CacheDictionaryIncrement,
+    CacheDictionarySetField,
+    CacheDictionarySetFields,
     CacheFlush,
     CacheGet,
+    CacheIncrement,
+    CacheListFetch,
+    CacheListLength,
+    CacheListPopBack,
+    CacheListPopFront,
+    CacheListPushBack,
+    CacheListRemoveValue,
     CacheSet,
+    CacheSetAddElement,
+    CacheSetAddElements,
+    CacheSetFetch,
     CacheSetIfNotExists,
     CacheSortedSetFetch,
     CacheSortedSetGetRank,
@@ -508,3 +524,285 @@ async def test_server_names_the_field_of_empty_input(
         stub.Get(cache_pb._GetRequest(cache_key=b"k"), timeout=5)  # no `cache` metadata
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert raised.value.details() == "cache: metadata must name the cache"
+
+
+# -- Increment, UpdateTtl, ItemGetTtl, KeysExist ------------------------------------------------
+
+
+async def test_increment_counts_from_zero_and_refuses_a_non_integer(
+    client: AnyClient, cache: str
+) -> None:
+    first = await client.increment(cache, "n", 5)
+    assert isinstance(first, CacheIncrement.Success) and first.value == 5
+    second = await client.increment(cache, "n", -7)
+    assert isinstance(second, CacheIncrement.Success) and second.value == -2
+    got = await client.get(cache, "n")
+    assert isinstance(got, CacheGet.Hit) and got.value_string == "-2"  # stored as its text
+    await client.set(cache, "word", "ten")
+    assert error_of(await client.increment(cache, "word", 1)) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "cache_key: the value is not a base-10 64-bit integer",
+    )
+    await client.set(cache, "big", str(2**63 - 1))
+    assert error_of(await client.increment(cache, "big", 1)) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "cache_key: the result would overflow a 64-bit integer",
+    )
+    still = await client.get(cache, "big")
+    assert isinstance(still, CacheGet.Hit) and still.value_string == str(2**63 - 1)
+
+
+async def test_increment_applies_its_ttl(
+    stub: cache_grpc.ScsStub, wire_cache: str, clock: ManualClock
+) -> None:
+    request = cache_pb._IncrementRequest(cache_key=b"c", amount=1, ttl_milliseconds=5_000)
+    assert raw_call(stub, "Increment", request, wire_cache).value == 1
+    clock.advance(5.1)
+    got = raw_call(stub, "Get", cache_pb._GetRequest(cache_key=b"c"), wire_cache)
+    assert got.result == cache_pb.Miss
+
+
+def _remaining_ttl(stub: cache_grpc.ScsStub, cache: str, key: bytes) -> int | None:
+    request = cache_pb._ItemGetTtlRequest(cache_key=key)
+    answer = raw_call(stub, "ItemGetTtl", request, cache)
+    if answer.WhichOneof("result") == "missing":
+        return None
+    return int(answer.found.remaining_ttl_millis)
+
+
+def _update_ttl(stub: cache_grpc.ScsStub, cache: str, key: bytes, **millis: int) -> str:
+    request = cache_pb._UpdateTtlRequest(cache_key=key, **millis)
+    return str(raw_call(stub, "UpdateTtl", request, cache).WhichOneof("result"))
+
+
+async def test_update_ttl_and_item_get_ttl(
+    stub: cache_grpc.ScsStub, wire_cache: str, clock: ManualClock
+) -> None:
+    """The Python SDK has no update_ttl / item_get_ttl; the other SDKs send these messages."""
+    set_request = cache_pb._SetRequest(cache_key=b"k", cache_body=b"v", ttl_milliseconds=10_000)
+    raw_call(stub, "Set", set_request, wire_cache)
+    assert _remaining_ttl(stub, wire_cache, b"k") == 10_000
+    assert _remaining_ttl(stub, wire_cache, b"absent") is None
+    assert _update_ttl(stub, wire_cache, b"k", increase_to_milliseconds=5_000) == "not_set"
+    assert _update_ttl(stub, wire_cache, b"k", increase_to_milliseconds=20_000) == "set"
+    assert _remaining_ttl(stub, wire_cache, b"k") == 20_000
+    assert _update_ttl(stub, wire_cache, b"k", decrease_to_milliseconds=30_000) == "not_set"
+    assert _update_ttl(stub, wire_cache, b"k", decrease_to_milliseconds=3_000) == "set"
+    assert _update_ttl(stub, wire_cache, b"k", overwrite_to_milliseconds=4_000) == "set"
+    assert _update_ttl(stub, wire_cache, b"absent", overwrite_to_milliseconds=4_000) == "missing"
+    clock.advance(3.5)
+    assert _remaining_ttl(stub, wire_cache, b"k") == 500
+    clock.advance(0.6)
+    assert _remaining_ttl(stub, wire_cache, b"k") is None  # expired as the new TTL said
+
+
+async def test_update_ttl_refuses_a_zero_ttl(stub: cache_grpc.ScsStub, wire_cache: str) -> None:
+    with pytest.raises(grpc.RpcError) as refused:
+        _update_ttl(stub, wire_cache, b"k", overwrite_to_milliseconds=0)
+    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert refused.value.details() == (  # type: ignore[attr-defined]
+        "overwrite_to_milliseconds: must be a positive number"
+    )
+
+
+async def test_keys_exist_covers_every_item_type(
+    client: AnyClient, cache: str, stub: cache_grpc.ScsStub
+) -> None:
+    await client.set(cache, "scalar", "v")
+    await client.sorted_set_put_element(cache, "board", "a", 1.0)
+    request = cache_pb._KeysExistRequest(cache_keys=[b"scalar", b"nothing", b"board"])
+    assert list(raw_call(stub, "KeysExist", request, cache).exists) == [True, False, True]
+
+
+# -- dictionaries -----------------------------------------------------------------------------
+
+
+async def test_dictionary_set_get_fetch_and_remove(client: AnyClient, cache: str) -> None:
+    assert isinstance(
+        await client.dictionary_set_fields(cache, "d", {"a": "1", "b": "2"}),
+        CacheDictionarySetFields.Success,
+    )
+    assert isinstance(
+        await client.dictionary_set_field(cache, "d", "c", "3"), CacheDictionarySetField.Success
+    )
+    one = await client.dictionary_get_field(cache, "d", "b")
+    assert isinstance(one, CacheDictionaryGetField.Hit) and one.value_string == "2"
+    assert isinstance(
+        await client.dictionary_get_field(cache, "d", "zz"), CacheDictionaryGetField.Miss
+    )
+    some = await client.dictionary_get_fields(cache, "d", ["a", "zz", "c"])
+    assert isinstance(some, CacheDictionaryGetFields.Hit)
+    assert some.value_dictionary_string_string == {"a": "1", "c": "3"}
+    fetched = await client.dictionary_fetch(cache, "d")
+    assert isinstance(fetched, CacheDictionaryFetch.Hit)
+    assert fetched.value_dictionary_string_string == {"a": "1", "b": "2", "c": "3"}
+    await client.dictionary_remove_fields(cache, "d", ["a", "b"])
+    left = await client.dictionary_fetch(cache, "d")
+    assert isinstance(left, CacheDictionaryFetch.Hit)
+    assert left.value_dictionary_string_string == {"c": "3"}
+    await client.dictionary_remove_field(cache, "d", "c")  # the last field: the dictionary goes
+    assert isinstance(await client.dictionary_fetch(cache, "d"), CacheDictionaryFetch.Miss)
+    assert isinstance(
+        await client.dictionary_get_field(cache, "d", "c"), CacheDictionaryGetField.Miss
+    )
+
+
+async def test_dictionary_increment_and_wrong_types(client: AnyClient, cache: str) -> None:
+    counted = await client.dictionary_increment(cache, "d", "n", 4)
+    assert isinstance(counted, CacheDictionaryIncrement.Success) and counted.value == 4
+    counted = await client.dictionary_increment(cache, "d", "n", -1)
+    assert isinstance(counted, CacheDictionaryIncrement.Success) and counted.value == 3
+    await client.dictionary_set_field(cache, "d", "word", "x")
+    code, _ = error_of(await client.dictionary_increment(cache, "d", "word", 1))
+    assert code is MomentoErrorCode.FAILED_PRECONDITION_ERROR
+    await client.set(cache, "scalar", "v")
+    assert error_of(await client.dictionary_fetch(cache, "scalar")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "dictionary_name: holds a scalar, not a dictionary",
+    )
+    assert error_of(await client.get(cache, "d")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "cache_key: holds a dictionary, not a scalar",
+    )
+    assert error_of(await client.sorted_set_fetch_by_rank(cache, "d")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "set_name: holds a dictionary, not a sorted set",
+    )
+
+
+async def test_dictionary_ttl_and_length(
+    stub: cache_grpc.ScsStub, wire_cache: str, clock: ManualClock
+) -> None:
+    pair = cache_pb._DictionaryFieldValuePair(field=b"f", value=b"v")
+    request = cache_pb._DictionarySetRequest(
+        dictionary_name=b"d", items=[pair], ttl_milliseconds=5_000, refresh_ttl=True
+    )
+    raw_call(stub, "DictionarySet", request, wire_cache)
+    length = raw_call(
+        stub,
+        "DictionaryLength",
+        cache_pb._DictionaryLengthRequest(dictionary_name=b"d"),
+        wire_cache,
+    )
+    assert length.found.length == 1
+    assert _remaining_ttl(stub, wire_cache, b"d") == 5_000
+    clock.advance(5.1)
+    gone = raw_call(
+        stub,
+        "DictionaryLength",
+        cache_pb._DictionaryLengthRequest(dictionary_name=b"d"),
+        wire_cache,
+    )
+    assert gone.WhichOneof("dictionary") == "missing"
+
+
+# -- sets ---------------------------------------------------------------------------------------
+
+
+async def test_set_add_fetch_and_remove(client: AnyClient, cache: str) -> None:
+    assert isinstance(
+        await client.set_add_elements(cache, "s", ["a", "b", "c"]), CacheSetAddElements.Success
+    )
+    assert isinstance(await client.set_add_element(cache, "s", "a"), CacheSetAddElement.Success)
+    fetched = await client.set_fetch(cache, "s")
+    assert isinstance(fetched, CacheSetFetch.Hit) and fetched.value_set_string == {"a", "b", "c"}
+    await client.set_remove_elements(cache, "s", ["a", "zz"])
+    left = await client.set_fetch(cache, "s")
+    assert isinstance(left, CacheSetFetch.Hit) and left.value_set_string == {"b", "c"}
+    await client.set_remove_elements(cache, "s", ["b", "c"])  # the last ones: the set goes
+    assert isinstance(await client.set_fetch(cache, "s"), CacheSetFetch.Miss)
+    await client.set(cache, "scalar", "v")
+    assert error_of(await client.set_add_element(cache, "scalar", "x")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "set_name: holds a scalar, not a set",
+    )
+
+
+async def test_set_contains_length_sample_pop_and_delete(
+    stub: cache_grpc.ScsStub, wire_cache: str
+) -> None:
+    union = cache_pb._SetUnionRequest(
+        set_name=b"s", elements=[b"a", b"b", b"c"], ttl_milliseconds=60_000, refresh_ttl=True
+    )
+    raw_call(stub, "SetUnion", union, wire_cache)
+    contains = raw_call(
+        stub,
+        "SetContains",
+        cache_pb._SetContainsRequest(set_name=b"s", elements=[b"b", b"z"]),
+        wire_cache,
+    )
+    assert list(contains.found.contains) == [True, False]
+    length = raw_call(stub, "SetLength", cache_pb._SetLengthRequest(set_name=b"s"), wire_cache)
+    assert length.found.length == 3
+    sample = raw_call(
+        stub, "SetSample", cache_pb._SetSampleRequest(set_name=b"s", limit=2), wire_cache
+    )
+    assert len(sample.found.elements) == 2 and set(sample.found.elements) <= {b"a", b"b", b"c"}
+    popped = raw_call(stub, "SetPop", cache_pb._SetPopRequest(set_name=b"s", count=2), wire_cache)
+    rest = raw_call(stub, "SetFetch", cache_pb._SetFetchRequest(set_name=b"s"), wire_cache)
+    assert sorted([*popped.found.elements, *rest.found.elements]) == [b"a", b"b", b"c"]
+    everything = cache_pb._SetDifferenceRequest._Subtrahend(
+        identity=cache_pb._SetDifferenceRequest._Subtrahend._Identity()
+    )
+    delete = cache_pb._SetDifferenceRequest(set_name=b"s", subtrahend=everything)
+    assert raw_call(stub, "SetDifference", delete, wire_cache).WhichOneof("set") == "found"
+    assert raw_call(stub, "SetDifference", delete, wire_cache).WhichOneof("set") == "missing"
+    gone = raw_call(stub, "SetLength", cache_pb._SetLengthRequest(set_name=b"s"), wire_cache)
+    assert gone.WhichOneof("set") == "missing"
+
+
+# -- lists --------------------------------------------------------------------------------------
+
+
+async def test_list_push_concatenate_truncate_fetch_and_pop(client: AnyClient, cache: str) -> None:
+    assert isinstance(await client.list_push_back(cache, "l", "b"), CacheListPushBack.Success)
+    await client.list_push_front(cache, "l", "a")
+    await client.list_concatenate_back(cache, "l", ["c", "d"])
+    await client.list_concatenate_front(cache, "l", ["y", "z"])
+    fetched = await client.list_fetch(cache, "l")
+    assert isinstance(fetched, CacheListFetch.Hit)
+    assert fetched.value_list_string == ["y", "z", "a", "b", "c", "d"]
+    await client.list_push_back(cache, "l", "e", truncate_front_to_size=3)
+    kept = await client.list_fetch(cache, "l")
+    assert isinstance(kept, CacheListFetch.Hit) and kept.value_list_string == ["c", "d", "e"]
+    front = await client.list_pop_front(cache, "l")
+    assert isinstance(front, CacheListPopFront.Hit) and front.value_string == "c"
+    back = await client.list_pop_back(cache, "l")
+    assert isinstance(back, CacheListPopBack.Hit) and back.value_string == "e"
+    length = await client.list_length(cache, "l")
+    assert isinstance(length, CacheListLength.Hit) and length.length == 1
+    await client.list_pop_back(cache, "l")  # the last value: the list goes
+    assert isinstance(await client.list_fetch(cache, "l"), CacheListFetch.Miss)
+    assert isinstance(await client.list_pop_front(cache, "l"), CacheListPopFront.Miss)
+
+
+async def test_list_remove_value_and_wrong_type(client: AnyClient, cache: str) -> None:
+    await client.list_concatenate_back(cache, "l", ["a", "x", "b", "x"])
+    assert isinstance(await client.list_remove_value(cache, "l", "x"), CacheListRemoveValue.Success)
+    fetched = await client.list_fetch(cache, "l")
+    assert isinstance(fetched, CacheListFetch.Hit) and fetched.value_list_string == ["a", "b"]
+    await client.dictionary_set_field(cache, "d", "f", "v")
+    assert error_of(await client.list_push_back(cache, "d", "v")) == (
+        MomentoErrorCode.FAILED_PRECONDITION_ERROR,
+        "list_name: holds a dictionary, not a list",
+    )
+
+
+async def test_list_fetch_and_retain_ranges(stub: cache_grpc.ScsStub, wire_cache: str) -> None:
+    values = [b"0", b"1", b"2", b"3", b"4"]
+    concat = cache_pb._ListConcatenateBackRequest(
+        list_name=b"l", values=values, ttl_milliseconds=60_000, refresh_ttl=True
+    )
+    raw_call(stub, "ListConcatenateBack", concat, wire_cache)
+    window = cache_pb._ListFetchRequest(list_name=b"l", inclusive_start=1, exclusive_end=-1)
+    assert list(raw_call(stub, "ListFetch", window, wire_cache).found.values) == [b"1", b"2", b"3"]
+    retain = cache_pb._ListRetainRequest(
+        list_name=b"l", inclusive_start=2, ttl_milliseconds=60_000, refresh_ttl=True
+    )
+    assert raw_call(stub, "ListRetain", retain, wire_cache).found.list_length == 3
+    everything = cache_pb._ListFetchRequest(list_name=b"l")
+    assert list(raw_call(stub, "ListFetch", everything, wire_cache).found.values) == [
+        b"2",
+        b"3",
+        b"4",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 import uuid
@@ -199,7 +200,7 @@ def test_each_method_is_wrapped_once_and_its_wrapper_reused() -> None:
     """The guard builds a method's wrapper on its first call only (a per-call cost it saves)."""
     resolved: list[str] = []
 
-    def continuation(details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
+    async def continuation(details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
         resolved.append(details.method)
         return grpc.unary_unary_rpc_method_handler(lambda request, context: request)
 
@@ -210,7 +211,7 @@ def test_each_method_is_wrapped_once_and_its_wrapper_reused() -> None:
 
     guard = Guard(ApiKeys(), FaultInjector())
     put, put_again, get = (
-        guard.intercept_service(continuation, Details(f"/cache_client.Scs/{name}"))
+        asyncio.run(guard.intercept_service(continuation, Details(f"/cache_client.Scs/{name}")))
         for name in ("SortedSetPut", "SortedSetPut", "Get")
     )
     assert put is put_again and put is not get

@@ -6,6 +6,7 @@ retries a finished stream forever, so a test must never read past what was publi
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -13,6 +14,7 @@ from datetime import timedelta
 import pytest
 from momento import (
     CacheClient,
+    CacheClientAsync,
     Configurations,
     CredentialProvider,
     TopicClient,
@@ -21,6 +23,8 @@ from momento import (
 )
 from momento.errors import MomentoErrorCode
 from momento.responses import (
+    CacheGet,
+    CacheSet,
     CreateCache,
     TopicPublish,
     TopicSubscribe,
@@ -35,6 +39,10 @@ from leaderboard.local.momento_server.store import Store
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 HOST = "127.0.0.1"
+TTL = timedelta(seconds=60)
+MANY_SUBSCRIPTIONS = 200
+# Generous: a busy laptop may be slow, but a subscription that never delivers fails.
+ITEM_TIMEOUT_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +127,75 @@ async def test_unknown_cache_is_not_found(topics: TopicClient) -> None:
     subscribed = topics.subscribe("no-such-cache", "t")
     assert isinstance(subscribed, TopicSubscribe.Error)
     assert subscribed.error_code is MomentoErrorCode.NOT_FOUND_ERROR
+
+
+async def test_subscribe_without_resume_point_begins_with_the_latest_message(
+    topics_async: TopicClientAsync, cache: str
+) -> None:
+    """Momento: "If not provided (or 0), the subscription will begin with the latest messages"."""
+    topic = f"latest-{uuid.uuid4().hex[:8]}"
+    for text in ("older", "newest"):
+        assert isinstance(await topics_async.publish(cache, topic, text), TopicPublish.Success)
+    subscription = await topics_async.subscribe(cache, topic)
+    assert isinstance(subscription, TopicSubscribe.SubscriptionAsync)
+    first = await asyncio.wait_for(anext(subscription), ITEM_TIMEOUT_SECONDS)
+    await topics_async.publish(cache, topic, "live")
+    second = await asyncio.wait_for(anext(subscription), ITEM_TIMEOUT_SECONDS)
+    subscription.unsubscribe()
+    assert isinstance(first, TopicSubscriptionItem.Text)
+    assert (first.value, first.sequence_number) == ("newest", 2)
+    assert isinstance(second, TopicSubscriptionItem.Text)
+    assert (second.value, second.sequence_number) == ("live", 3)
+    assert first.sequence_page == second.sequence_page != 0
+
+
+@pytest.mark.parametrize(
+    ("resume_at", "page"),
+    [(300, 5435435), (300, 0), (1, 5435435)],  # past the newest; a page the topic never had
+)
+async def test_unknown_resume_point_begins_with_the_latest_message(
+    topics_async: TopicClientAsync, cache: str, resume_at: int, page: int
+) -> None:
+    topic = f"unknown-resume-{uuid.uuid4().hex[:8]}"
+    await topics_async.publish(cache, topic, "only")
+    subscription = await topics_async.subscribe(
+        cache, topic, resume_at_topic_sequence_number=resume_at, resume_at_topic_sequence_page=page
+    )
+    assert isinstance(subscription, TopicSubscribe.SubscriptionAsync)
+    item = await asyncio.wait_for(anext(subscription), ITEM_TIMEOUT_SECONDS)
+    subscription.unsubscribe()
+    assert isinstance(item, TopicSubscriptionItem.Text)
+    assert (item.value, item.sequence_number) == ("only", 1)
+
+
+async def test_many_open_subscriptions_leave_cache_calls_answering(
+    credentials: CredentialProvider, cache: str
+) -> None:
+    """Open streams hold no worker thread: with 200 open (the old door had 32 threads), cache
+    calls still answer and every subscriber still receives what is published."""
+    topic = f"crowd-{uuid.uuid4().hex[:8]}"
+    config = TopicConfigurations.Default.v1().with_max_subscriptions(MANY_SUBSCRIPTIONS)
+    async with (
+        TopicClientAsync(config, credentials) as topics_async,
+        await CacheClientAsync.create(Configurations.Laptop.v1(), credentials, TTL) as cache_client,
+    ):
+        subscriptions = []
+        for _ in range(MANY_SUBSCRIPTIONS):
+            subscription = await topics_async.subscribe(cache, topic)
+            assert isinstance(subscription, TopicSubscribe.SubscriptionAsync)
+            subscriptions.append(subscription)
+        key = uuid.uuid4().hex
+        assert isinstance(await cache_client.set(cache, key, "still here"), CacheSet.Success)
+        got = await cache_client.get(cache, key)
+        assert isinstance(got, CacheGet.Hit) and got.value_string == "still here"
+        assert isinstance(await topics_async.publish(cache, topic, "to all"), TopicPublish.Success)
+        received = await asyncio.wait_for(
+            asyncio.gather(*(anext(subscription) for subscription in subscriptions)),
+            ITEM_TIMEOUT_SECONDS,
+        )
+        for subscription in subscriptions:
+            subscription.unsubscribe()
+    assert {item.value for item in received if isinstance(item, TopicSubscriptionItem.Text)} == {
+        "to all"
+    }
+    assert len(received) == MANY_SUBSCRIPTIONS

@@ -4,6 +4,7 @@ fault injection through the admin control, unknown routes. Real HTTP with httpx.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -114,12 +115,13 @@ def test_oversized_value_is_refused(http: httpx.Client, key: str) -> None:
 
 
 def test_publish_reaches_a_subscriber(momento_server: MomentoServer, http: httpx.Client) -> None:
-    subscription = momento_server.store.topics.subscribe(SHARED_CACHE, "scores")
+    topic = f"scores-{uuid.uuid4().hex}"  # a fresh topic: no latest message delivered first
+    subscription = momento_server.store.topics.subscribe(SHARED_CACHE, topic)
     assert isinstance(subscription, Subscription)
     try:
-        assert http.post(f"/topics/{SHARED_CACHE}/scores", content=b"hello").status_code == 204
+        assert http.post(f"/topics/{SHARED_CACHE}/{topic}", content=b"hello").status_code == 204
         binary = {"content-type": "application/octet-stream"}
-        http.post(f"/topics/{SHARED_CACHE}/scores", content=b"\x01", headers=binary)
+        http.post(f"/topics/{SHARED_CACHE}/{topic}", content=b"\x01", headers=binary)
         first, second = subscription.get(timeout=5), subscription.get(timeout=5)
         assert first is not None and second is not None
         assert first.payload == "hello"

@@ -23,7 +23,12 @@ from leaderboard.local.momento_server.store import (
     Store,
     WrongType,
 )
-from leaderboard.local.momento_server.topics import Published, Subscription, TopicCacheNotFound
+from leaderboard.local.momento_server.topics import (
+    Published,
+    Subscription,
+    TopicCacheNotFound,
+    TopicGap,
+)
 from leaderboard.momento_contract.arguments import (
     CollectionTtl,
     InvalidArgument,
@@ -228,16 +233,41 @@ def test_concurrent_increments_lose_no_write(store: Store) -> None:
 
 def test_topics_publish_subscribe_and_resume(store: Store) -> None:
     assert store.topics.publish("nope", "t", "x") == TopicCacheNotFound("nope")
-    assert store.topics.publish("c", "t", "one") == Published(1)
-    live = store.topics.subscribe("c", "t")
+    assert store.topics.publish("c", "t", "zero") == Published(1)
+    assert store.topics.publish("c", "t", "one") == Published(2)
+    live = store.topics.subscribe("c", "t")  # no resume point: the latest message, then new
     resumed = store.topics.subscribe("c", "t", resume_at_sequence_number=1)
     assert isinstance(live, Subscription) and isinstance(resumed, Subscription)
+    assert live.initial_gap is None and resumed.initial_gap is None
     store.topics.publish("c", "t", b"two")
-    assert [m.payload for m in (live.get(1),) if m] == [b"two"]
-    got = [resumed.get(1), resumed.get(1)]
-    assert [m.sequence_number for m in got if m] == [1, 2]
+    assert [m.payload for m in (live.get(1), live.get(1)) if m] == ["one", b"two"]
+    got = [resumed.get(1), resumed.get(1), resumed.get(1)]
+    assert [m.sequence_number for m in got if m] == [1, 2, 3]
     live.close()
     assert live.get(0.01) is None
     store.topics.publish("c", "t", "three")
     assert live.get(0.01) is None  # a closed subscription receives nothing more
     resumed.close()
+
+
+@pytest.mark.parametrize(
+    ("resume_at", "page_offset"),
+    [(99, 0), (2, 1)],  # past the newest message; a page the topic never had
+)
+def test_unknown_resume_point_starts_at_the_latest_with_a_gap(
+    store: Store, resume_at: int, page_offset: int
+) -> None:
+    store.topics.publish("c", "t", "a")
+    store.topics.publish("c", "t", "b")
+    probe = store.topics.subscribe("c", "t", resume_at_sequence_number=1)
+    assert isinstance(probe, Subscription)
+    first = probe.get(1)
+    assert first is not None
+    probe.close()
+    page = first.sequence_page + page_offset
+    subscription = store.topics.subscribe("c", "t", resume_at, page)
+    assert isinstance(subscription, Subscription)
+    assert subscription.initial_gap == TopicGap(0, 3, first.sequence_page)
+    latest = subscription.get(1)
+    assert latest is not None and (latest.sequence_number, latest.payload) == (2, "b")
+    subscription.close()

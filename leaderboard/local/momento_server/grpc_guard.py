@@ -9,8 +9,9 @@ HTTP door uses too (`faults.OPERATIONS`), so one rule disturbs both doors alike.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Final
 
 import grpc
@@ -18,6 +19,11 @@ import grpc
 from leaderboard.local.momento_server.auth import ApiKeys
 from leaderboard.local.momento_server.faults import Fault, FaultInjector
 from leaderboard.local.momento_server.grpc_status import RpcStatusError
+from leaderboard.local.momento_server.local_metadata import (
+    TRIGGERS,
+    Injection,
+    LocalMetadataInjector,
+)
 
 AUTHORIZATION_METADATA_KEY: Final = "authorization"
 
@@ -64,26 +70,40 @@ def operation_of(method: str, request: Any) -> str:
     return _OPERATIONS.get(name, name)
 
 
-class Guard(grpc.ServerInterceptor):  # type: ignore[misc]
+class Guard(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     """Admits or refuses each call before its handler runs."""
 
     def __init__(self, auth: ApiKeys, faults: FaultInjector) -> None:
         self._auth = auth
         self._faults = faults
+        self._injector = LocalMetadataInjector()
         # The guarded handler of each method, built on its first call: the servicers are
         # registered once, so the handler a method resolves to never changes, and building
         # the wrapper on every call cost about 4% of the server's interpreter time.
         self._guarded: dict[str, Any] = {}
 
-    def intercept_service(
-        self, continuation: Callable[[Any], Any], handler_call_details: Any
+    async def intercept_service(
+        self, continuation: Callable[[Any], Awaitable[Any]], handler_call_details: Any
     ) -> Any:
+        # The key is checked before the method is looked up, so a bad key is refused on
+        # every call, including the ones the local server does not implement.
+        if not self._auth.open and not self._auth.accepts(_key_of(handler_call_details)):
+            return _UNAUTHENTICATED
         method: str = handler_call_details.method
         guarded = self._guarded.get(method)
         if guarded is None:
-            guarded = self._guard(method, continuation(handler_call_details))
+            guarded = self._guard(method, await continuation(handler_call_details))
             if guarded is not None:
                 self._guarded[method] = guarded
+        metadata = handler_call_details.invocation_metadata or ()
+        if guarded is not None and any(key in TRIGGERS for key, _ in metadata):
+            # Momento Local's injection headers: a one-off handler for this call only.
+            try:
+                injection = self._injector.injection_for(method, dict(metadata))
+            except RpcStatusError as failure:
+                return _refusal(failure)
+            if injection is not None:
+                return _inject(injection, guarded)
         return guarded
 
     def _guard(self, method: str, handler: Any) -> Any:
@@ -104,12 +124,17 @@ class Guard(grpc.ServerInterceptor):  # type: ignore[misc]
         return handler  # Momento has no client- or bidi-streaming calls
 
     def _guard_unary(
-        self, method: str, behavior: Callable[[Any, grpc.ServicerContext], Any]
-    ) -> Callable[[Any, grpc.ServicerContext], Any]:
-        def guarded(request: Any, context: grpc.ServicerContext) -> Any:
+        self, method: str, behavior: Callable[[Any, Any], Any]
+    ) -> Callable[[Any, Any], Any]:
+        """Unary handlers are plain functions the server runs on its worker threads."""
+
+        def guarded(request: Any, context: Any) -> Any:
             try:
-                if not self._admit(method, request, context):
-                    return None  # the call was dropped; nothing reaches the caller
+                fault = self._faults.check(operation_of(method, request))
+                if fault is not None:
+                    if fault.latency_seconds:
+                        time.sleep(fault.latency_seconds)
+                    _apply(fault, context)
                 return behavior(request, context)
             except RpcStatusError as failure:
                 context.abort(failure.code, failure.message)
@@ -117,39 +142,98 @@ class Guard(grpc.ServerInterceptor):  # type: ignore[misc]
         return guarded
 
     def _guard_stream(
-        self, method: str, behavior: Callable[[Any, grpc.ServicerContext], Iterator[Any]]
-    ) -> Callable[[Any, grpc.ServicerContext], Iterator[Any]]:
-        def guarded(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+        self, method: str, behavior: Callable[[Any, Any], AsyncIterator[Any]]
+    ) -> Callable[[Any, Any], AsyncIterator[Any]]:
+        """Streaming handlers (subscriptions) are coroutines on the server's event loop."""
+
+        async def guarded(request: Any, context: Any) -> AsyncIterator[Any]:
             try:
-                if self._admit(method, request, context):
-                    yield from behavior(request, context)
+                fault = self._faults.check(operation_of(method, request))
+                if fault is not None:
+                    if fault.latency_seconds:
+                        await asyncio.sleep(fault.latency_seconds)
+                    _apply(fault, context)
+                async for item in behavior(request, context):
+                    yield item
             except RpcStatusError as failure:
-                context.abort(failure.code, failure.message)
+                await context.abort(failure.code, failure.message)
 
         return guarded
 
-    def _admit(self, method: str, request: Any, context: grpc.ServicerContext) -> bool:
-        """Check the key, then apply any fault; False when the call was dropped."""
-        if not self._auth.open:  # an open server skips reading metadata on the hot path
-            metadata = dict(context.invocation_metadata())
-            if not self._auth.accepts(metadata.get(AUTHORIZATION_METADATA_KEY)):
-                raise RpcStatusError(grpc.StatusCode.UNAUTHENTICATED, "Invalid API key")
-        fault = self._faults.check(operation_of(method, request))
-        if fault is None:
-            return True
-        return _apply(fault, context)
+
+def _key_of(handler_call_details: Any) -> str | None:
+    for key, value in handler_call_details.invocation_metadata or ():
+        if key == AUTHORIZATION_METADATA_KEY:
+            return str(value)
+    return None
 
 
-def _apply(fault: Fault, context: grpc.ServicerContext) -> bool:
-    """Act out a fault: sleep, then fail with its status or drop the call (reset the stream)."""
-    if fault.latency_seconds:
-        time.sleep(fault.latency_seconds)
+def _refusal(failure: RpcStatusError) -> Any:
+    """A handler that answers `failure` without reading the request (raw bytes in and out)."""
+
+    def refuse(request: bytes, context: Any) -> None:
+        context.abort(failure.code, failure.message)
+
+    return grpc.unary_unary_rpc_method_handler(refuse)
+
+
+_UNAUTHENTICATED: Final = _refusal(
+    RpcStatusError(grpc.StatusCode.UNAUTHENTICATED, "Invalid API key")
+)
+
+
+def _inject(injection: Injection, handler: Any) -> Any:
+    """`handler` (a guarded one) preceded by the injection's delay and error, and, for a
+    subscription, ended by its stream error after its message limit."""
+    if handler.unary_unary is not None:
+        serve = handler.unary_unary
+
+        def delayed_or_failed(request: Any, context: Any) -> Any:
+            if injection.delay_seconds:
+                time.sleep(injection.delay_seconds)
+            if injection.error is not None:
+                context.abort(injection.error.code, injection.error.message)
+            return serve(request, context)
+
+        return grpc.unary_unary_rpc_method_handler(
+            delayed_or_failed,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    stream = handler.unary_stream
+
+    async def interrupted(request: Any, context: Any) -> AsyncIterator[Any]:
+        if injection.delay_seconds:
+            await asyncio.sleep(injection.delay_seconds)
+        if injection.error is not None:
+            await context.abort(injection.error.code, injection.error.message)
+        items = 0
+        async for message in stream(request, context):
+            yield message
+            items += message.WhichOneof("kind") == "item"
+            stream_error = injection.stream_error
+            if stream_error is not None and items >= injection.stream_message_limit:
+                await context.abort(stream_error.code, stream_error.message)
+
+    return grpc.unary_stream_rpc_method_handler(
+        interrupted,
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
+
+
+def _apply(fault: Fault, context: Any) -> None:
+    """Act out a fault after its latency: fail with its status, or drop the call.
+
+    A dropped call ends CANCELLED, which is what the caller sees when a stream is reset
+    (grpc's asyncio server cannot reset a stream itself).
+    """
     if fault.status is not None:
         code, message = _FAULT_STATUSES[fault.status]
         if fault.status == 429:
             context.set_trailing_metadata(_RATE_LIMITED_TRAILER)
         raise RpcStatusError(code, f"{message}: {fault.operation}")
     if fault.drop:
-        context.cancel()
-        return False
-    return True
+        raise RpcStatusError(
+            grpc.StatusCode.CANCELLED, f"Call dropped (injected fault): {fault.operation}"
+        )

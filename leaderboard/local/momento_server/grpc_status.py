@@ -16,7 +16,12 @@ from typing import Final
 
 import grpc
 
-from leaderboard.local.momento_server.store import CacheAlreadyExists, CacheNotFound, WrongType
+from leaderboard.local.momento_server.store import (
+    CacheAlreadyExists,
+    CacheNotFound,
+    NotAnInteger,
+    WrongType,
+)
 from leaderboard.local.momento_server.topics import TopicCacheNotFound, TopicInvalidArgument
 from leaderboard.momento_contract.arguments import InvalidArgument
 
@@ -40,6 +45,7 @@ def failure_of(
     failure: CacheNotFound
     | CacheAlreadyExists
     | WrongType
+    | NotAnInteger
     | InvalidArgument
     | TopicCacheNotFound
     | TopicInvalidArgument,
@@ -58,6 +64,11 @@ def failure_of(
         key_field = names.get("key", "key")
         message = f"{key_field}: holds a {failure.actual}, not a {failure.expected}"
         return RpcStatusError(grpc.StatusCode.FAILED_PRECONDITION, message)
+    if isinstance(failure, NotAnInteger):
+        key_field = names.get("key", "key")
+        return RpcStatusError(
+            grpc.StatusCode.FAILED_PRECONDITION, f"{key_field}: {failure.problem}"
+        )
     return invalid_argument(names.get(failure.field, failure.field), failure.problem)
 
 

@@ -2,15 +2,18 @@
 
 A subscription stream starts with a heartbeat (the SDK waits for it to know the subscription
 is live), then carries each published item, a heartbeat whenever the topic is quiet, and a
-discontinuity when the subscriber fell behind and missed sequence numbers. Each open stream
-holds one worker thread, which is why the door's pool is sized for subscribers too.
+discontinuity when the subscriber fell behind and missed sequence numbers (or asked to
+resume where the topic cannot). `Subscribe` is a coroutine on the door's event loop: an open
+stream waits on an `asyncio.Event` that publishers set from any thread, and holds no thread.
 """
 
 # ruff: noqa: N802 - handler names are the gRPC method names the wire protocol fixes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Final
 
 import grpc
@@ -20,9 +23,14 @@ from momento_wire_types import common_pb2
 
 from leaderboard.local.momento_server.grpc_status import failure_of, invalid_argument
 from leaderboard.local.momento_server.store import Store
-from leaderboard.local.momento_server.topics import Published, Subscription, TopicMessage
+from leaderboard.local.momento_server.topics import (
+    Published,
+    Subscription,
+    TopicGap,
+    TopicMessage,
+)
 
-HEARTBEAT_SECONDS: Final = 2.0  # also how often a quiet stream notices its caller left
+HEARTBEAT_SECONDS: Final = 2.0  # how often a quiet stream says it is alive
 
 _TOPIC_FIELDS: Final = {"topic_name": "topic"}
 _HEARTBEAT: Final = pubsub_pb._SubscriptionItem(heartbeat=pubsub_pb._Heartbeat())
@@ -33,13 +41,21 @@ def _item_of(message: TopicMessage) -> pubsub_pb._SubscriptionItem:
         value = pubsub_pb._TopicValue(text=message.payload)
     else:
         value = pubsub_pb._TopicValue(binary=message.payload)
-    item = pubsub_pb._TopicItem(topic_sequence_number=message.sequence_number, value=value)
+    item = pubsub_pb._TopicItem(
+        topic_sequence_number=message.sequence_number,
+        value=value,
+        sequence_page=message.sequence_page,
+    )
     return pubsub_pb._SubscriptionItem(item=item)
 
 
-def _discontinuity(last: int, new: int) -> pubsub_pb._SubscriptionItem:
-    gap = pubsub_pb._Discontinuity(last_topic_sequence=last, new_topic_sequence=new)
-    return pubsub_pb._SubscriptionItem(discontinuity=gap)
+def _discontinuity(gap: TopicGap) -> pubsub_pb._SubscriptionItem:
+    discontinuity = pubsub_pb._Discontinuity(
+        last_topic_sequence=gap.last_sequence_number,
+        new_topic_sequence=gap.new_sequence_number,
+        new_sequence_page=gap.sequence_page,
+    )
+    return pubsub_pb._SubscriptionItem(discontinuity=discontinuity)
 
 
 def _check_cache_name(cache_name: str) -> None:
@@ -66,35 +82,52 @@ class TopicsServicer(pubsub_grpc.PubsubServicer):
             raise failure_of(result, _TOPIC_FIELDS)
         return common_pb2._Empty()
 
-    def Subscribe(
-        self, request: pubsub_pb._SubscriptionRequest, context: grpc.ServicerContext
-    ) -> Iterator[pubsub_pb._SubscriptionItem]:
+    async def Subscribe(
+        self, request: pubsub_pb._SubscriptionRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pubsub_pb._SubscriptionItem]:
         _check_cache_name(request.cache_name)
+        loop = asyncio.get_running_loop()
+        ready = asyncio.Event()
+
+        def wake() -> None:
+            # Publishers call this from their own threads; after shutdown the loop is gone.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(ready.set)
+
         subscription = self._topics.subscribe(
-            request.cache_name, request.topic, request.resume_at_topic_sequence_number
+            request.cache_name,
+            request.topic,
+            request.resume_at_topic_sequence_number,
+            request.sequence_page,
+            on_ready=wake,
         )
         if not isinstance(subscription, Subscription):
             raise failure_of(subscription, _TOPIC_FIELDS)
-        # Closing wakes the blocked `get` as soon as the caller cancels or the server stops.
-        context.add_callback(subscription.close)
-        try:
+        try:  # the caller leaving cancels this coroutine; `finally` detaches it
             yield _HEARTBEAT
-            yield from _stream(subscription, context)
+            if subscription.initial_gap is not None:
+                yield _discontinuity(subscription.initial_gap)
+            async for item in _stream(subscription, ready):
+                yield item
         finally:
             subscription.close()
 
 
-def _stream(
-    subscription: Subscription, context: grpc.ServicerContext
-) -> Iterator[pubsub_pb._SubscriptionItem]:
+async def _stream(
+    subscription: Subscription, ready: asyncio.Event
+) -> AsyncIterator[pubsub_pb._SubscriptionItem]:
     last_sequence_number: int | None = None
-    while context.is_active() and not subscription.closed:
-        message = subscription.get(timeout=HEARTBEAT_SECONDS)
+    while not subscription.closed:
+        ready.clear()  # before polling, so a message offered after the poll still wakes us
+        message = subscription.poll()
         if message is None:
-            if not subscription.closed:
+            try:
+                await asyncio.wait_for(ready.wait(), HEARTBEAT_SECONDS)
+            except TimeoutError:
                 yield _HEARTBEAT
             continue
         if last_sequence_number is not None and message.sequence_number > last_sequence_number + 1:
-            yield _discontinuity(last_sequence_number, message.sequence_number)
+            gap = TopicGap(last_sequence_number, message.sequence_number, message.sequence_page)
+            yield _discontinuity(gap)
         last_sequence_number = message.sequence_number
         yield _item_of(message)

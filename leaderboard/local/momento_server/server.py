@@ -14,12 +14,10 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Self
 
-import grpc
-
 from leaderboard.local.endpoints import LOCAL_HOST, MOMENTO_GRPC_PORT, MOMENTO_HTTP_PORT
 from leaderboard.local.momento_server.auth import ApiKeys
 from leaderboard.local.momento_server.faults import FaultInjector
-from leaderboard.local.momento_server.grpc_door import start_grpc_door
+from leaderboard.local.momento_server.grpc_door import GrpcDoor, start_grpc_door
 from leaderboard.local.momento_server.http_door import HttpDoor
 from leaderboard.local.momento_server.store import CacheAlreadyExists, Store
 from leaderboard.momento_contract.arguments import InvalidArgument
@@ -56,7 +54,7 @@ class MomentoServer:
         self._purge_interval = purge_interval_seconds
         self._stopping = threading.Event()
         self._purger = threading.Thread(target=self._purge_loop, name="momento-purge", daemon=True)
-        self._grpc: grpc.Server | None = None
+        self._grpc: GrpcDoor | None = None
         self._http: HttpDoor | None = None
         self.grpc_port = 0
         self.http_port = 0
@@ -91,7 +89,7 @@ class MomentoServer:
             self._http.stop()
             self._http = None
         if self._grpc is not None:
-            self._grpc.stop(GRPC_STOP_GRACE_SECONDS).wait()
+            self._grpc.stop(GRPC_STOP_GRACE_SECONDS)
             self._grpc = None
         if self._purger.is_alive():
             self._purger.join()

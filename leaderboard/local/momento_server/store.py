@@ -1,4 +1,5 @@
-"""The in-process store both front doors share: caches, scalar items and sorted sets.
+"""The in-process store both front doors share: caches, scalar items, sorted sets,
+dictionaries, sets and lists.
 
 Every public method is atomic (one lock) and answers with an explicit result value, in the
 style of the Momento SDK: a hit, a miss that says *what* was missing, or an error value. No
@@ -23,6 +24,7 @@ Expiry is lazy (an expired item reads as absent and is dropped when touched) plu
 from __future__ import annotations
 
 import math
+import random
 import struct
 import threading
 import time
@@ -94,6 +96,9 @@ class MissKind(Enum):
 
     KEY = "Key Not Found"
     SORTED_SET = "Sorted Set Not Found"
+    DICTIONARY = "Dictionary Not Found"
+    SET = "Set Not Found"
+    LIST = "List Not Found"
     ELEMENT = "Element Not Found"
 
 
@@ -188,6 +193,85 @@ class Length:
     length: int
 
 
+@dataclass(slots=True)
+class NotAnInteger:
+    """An increment of a scalar that does not hold a base-10 64-bit integer (or would overflow
+    one); Momento answers FAILED_PRECONDITION and changes nothing."""
+
+    key: bytes
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"key: {self.problem}"
+
+
+@dataclass(slots=True)
+class Counter:
+    """A scalar's value after an increment."""
+
+    value: int
+
+
+@dataclass(slots=True)
+class RemainingTtl:
+    """How long the item under a key has left; None when it never expires (a collection
+    written without a TTL)."""
+
+    seconds: float | None
+
+
+@dataclass(slots=True)
+class Existence:
+    """Whether each asked key holds a live item, in the asked order."""
+
+    exists: list[bool]
+
+
+@dataclass(slots=True)
+class FieldValues:
+    """A dictionary's values for the asked fields, in the asked order; None where absent."""
+
+    values: list[bytes | None]
+
+
+@dataclass(slots=True)
+class Fields:
+    """Every field of a dictionary and its value."""
+
+    items: dict[bytes, bytes]
+
+
+@dataclass(slots=True)
+class Members:
+    """Elements of a set (all of them, a sample, or the ones popped)."""
+
+    elements: list[bytes]
+
+
+@dataclass(slots=True)
+class Membership:
+    """Whether the set holds each asked element, in the asked order."""
+
+    contains: list[bool]
+
+
+@dataclass(slots=True)
+class Popped:
+    """The value taken from one end of a list, and the length left."""
+
+    value: bytes
+    length: int
+
+
+class TtlUpdate(Enum):
+    """Momento's `UpdateTtl` variants: always, only to lengthen, or only to shorten."""
+
+    OVERWRITE = "overwrite"
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
 Failure: TypeAlias = CacheNotFound | WrongType | InvalidArgument
 GetResult: TypeAlias = Hit | Miss | Failure
 SetResult: TypeAlias = Ok | NotStored | Failure
@@ -197,6 +281,20 @@ ScoreResult: TypeAlias = Score | Miss | Failure
 ScoresResult: TypeAlias = Scores | Miss | Failure
 RankResult: TypeAlias = Rank | Miss | Failure
 LengthResult: TypeAlias = Length | Miss | Failure
+IncrementResult: TypeAlias = Counter | NotAnInteger | Failure
+TtlResult: TypeAlias = RemainingTtl | Miss | Failure
+UpdateTtlResult: TypeAlias = Ok | NotStored | Miss | Failure
+FieldValuesResult: TypeAlias = FieldValues | Miss | Failure
+FieldsResult: TypeAlias = Fields | Miss | Failure
+MembersResult: TypeAlias = Members | Miss | Failure
+MembershipResult: TypeAlias = Membership | Miss | Failure
+RemoveResult: TypeAlias = Ok | Miss | Failure
+ListLengthResult: TypeAlias = Length | Failure
+PopResult: TypeAlias = Popped | Miss | Failure
+ExistenceResult: TypeAlias = Existence | CacheNotFound | InvalidArgument
+
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,7 +408,38 @@ def _lowest_above(high: ScoreBound) -> float:
     return high.score if high.exclusive else math.nextafter(high.score, math.inf)
 
 
-_Item: TypeAlias = _Scalar | _SortedSet
+@dataclass(slots=True)
+class _Dictionary:
+    expires_at: float | None
+    fields: dict[bytes, bytes] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Set:
+    expires_at: float | None
+    elements: set[bytes] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _List:
+    expires_at: float | None
+    values: list[bytes] = field(default_factory=list)
+
+
+_Item: TypeAlias = _Scalar | _SortedSet | _Dictionary | _Set | _List
+_TYPE_NAMES: Final = {
+    _Scalar: "scalar",
+    _SortedSet: "sorted set",
+    _Dictionary: "dictionary",
+    _Set: "set",
+    _List: "list",
+}
+
+
+def _wrong_type(key: bytes, expected: str, item: _Item) -> WrongType:
+    return WrongType(key, expected=expected, actual=_TYPE_NAMES[type(item)])
+
+
 _Cache: TypeAlias = dict[bytes, _Item]
 
 
@@ -326,6 +455,44 @@ def _resolve_ranks(start: int | None, end: int | None, length: int) -> tuple[int
     """Python-slice semantics, as Momento: negative ranks count from the end."""
     lo, hi, _ = slice(start, end).indices(length)
     return lo, max(lo, hi)
+
+
+def _integer_of(value: bytes) -> int | None:
+    """The base-10 64-bit integer a scalar holds, or None when it holds something else."""
+    text = value.decode("ascii", errors="replace")
+    if not text.removeprefix("-").isdigit():
+        return None
+    number = int(text)
+    return number if _INT64_MIN <= number <= _INT64_MAX else None
+
+
+def _check_fields(items: Sequence[tuple[bytes, bytes]]) -> InvalidArgument | None:
+    if not items:
+        return InvalidArgument("field", "at least one field is required")
+    for name, value in items:
+        if problem := check_bytes(name, "field", MAX_ELEMENT_VALUE_BYTES):
+            return problem
+        if len(value) > MAX_ITEM_VALUE_BYTES:  # an empty value is a value
+            return InvalidArgument("value", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes")
+    return None
+
+
+def _check_set_elements(elements: Sequence[bytes]) -> InvalidArgument | None:
+    if not elements:
+        return InvalidArgument("elements", "at least one element is required")
+    for element in elements:
+        if len(element) > MAX_ITEM_VALUE_BYTES:
+            return InvalidArgument("elements", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes each")
+    return None
+
+
+def _check_list_values(values: Sequence[bytes]) -> InvalidArgument | None:
+    if not values:
+        return InvalidArgument("values", "at least one value is required")
+    for value in values:
+        if len(value) > MAX_ITEM_VALUE_BYTES:
+            return InvalidArgument("values", f"must be at most {MAX_ITEM_VALUE_BYTES} bytes each")
+    return None
 
 
 def _condition_holds(condition: SetCondition, current: bytes | None) -> bool:
@@ -434,7 +601,7 @@ class Store:
             if item is None:
                 return Miss(MissKind.KEY)
             if not isinstance(item, _Scalar):
-                return WrongType(key, expected="scalar", actual="sorted set")
+                return _wrong_type(key, "scalar", item)
             return Hit(item.value)
 
     def set(
@@ -462,12 +629,85 @@ class Store:
                 return CacheNotFound(cache_name)
             if condition.kind is not SetConditionKind.ALWAYS:
                 item = self._live(cache, key)
-                if isinstance(item, _SortedSet):
-                    return WrongType(key, expected="scalar", actual="sorted set")
+                if item is not None and not isinstance(item, _Scalar):
+                    return _wrong_type(key, "scalar", item)
                 if not _condition_holds(condition, None if item is None else item.value):
                     return NotStored()
             cache[key] = _Scalar(value, _deadline(ttl_seconds, self._clock()))
             return OK
+
+    def increment(
+        self, cache_name: str, key: bytes, amount: int, ttl_seconds: float | None
+    ) -> IncrementResult:
+        """Add `amount` to the base-10 integer under `key` (a missing key starts at 0) and
+        store the result as its decimal text with `ttl_seconds`, as Momento does."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_ttl(ttl_seconds):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is not None and not isinstance(item, _Scalar):
+                return _wrong_type(key, "scalar", item)
+            current = 0 if item is None else _integer_of(item.value)
+            if current is None:
+                return NotAnInteger(key, "the value is not a base-10 64-bit integer")
+            total = current + amount
+            if not _INT64_MIN <= total <= _INT64_MAX:
+                return NotAnInteger(key, "the result would overflow a 64-bit integer")
+            cache[key] = _Scalar(str(total).encode(), _deadline(ttl_seconds, self._clock()))
+            return Counter(total)
+
+    # -- any item: TTL and existence ------------------------------------------------------
+
+    def item_ttl(self, cache_name: str, key: bytes) -> TtlResult:
+        """The remaining TTL of the item under `key`, whatever its type."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is None:
+                return Miss(MissKind.KEY)
+            if item.expires_at is None:
+                return RemainingTtl(None)
+            return RemainingTtl(item.expires_at - self._clock())
+
+    def update_ttl(
+        self, cache_name: str, key: bytes, ttl_seconds: float, mode: TtlUpdate
+    ) -> UpdateTtlResult:
+        """Give the item under `key` a TTL of `ttl_seconds` from now; INCREASE / DECREASE
+        apply only when that lengthens / shortens its life (NotStored when it would not)."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_ttl(ttl_seconds):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is None:
+                return Miss(MissKind.KEY)
+            deadline = self._clock() + ttl_seconds
+            current = math.inf if item.expires_at is None else item.expires_at
+            if (mode is TtlUpdate.INCREASE and deadline <= current) or (
+                mode is TtlUpdate.DECREASE and deadline >= current
+            ):
+                return NotStored()
+            item.expires_at = deadline
+            return OK
+
+    def keys_exist(self, cache_name: str, keys: Sequence[bytes]) -> ExistenceResult:
+        for key in keys:
+            if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+                return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            return Existence([self._live(cache, key) is not None for key in keys])
 
     # -- sorted sets: writes --------------------------------------------------------------
 
@@ -509,8 +749,8 @@ class Store:
             if cache is None:
                 return CacheNotFound(cache_name)
             existing = self._live(cache, key)
-            if isinstance(existing, _Scalar):
-                return WrongType(key, expected="sorted set", actual="scalar")
+            if existing is not None and not isinstance(existing, _SortedSet):
+                return _wrong_type(key, "sorted set", existing)
             current = None if existing is None else existing.score(value)
             new_score = (0.0 if current is None else current) + float(amount)
             if not math.isfinite(new_score):
@@ -652,6 +892,305 @@ class Store:
                 return found
             return Length(len(found.score_index_range(min_score, max_score)))
 
+    # -- dictionaries ---------------------------------------------------------------------
+
+    def dictionary_set(
+        self,
+        cache_name: str,
+        key: bytes,
+        items: Sequence[tuple[bytes, bytes]],
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> WriteResult:
+        """Set each `(field, value)`, creating the dictionary if absent."""
+        if problem := self._check_write(key, ttl) or _check_fields(items):
+            return problem
+        with self._lock:
+            found = self._writable_dictionary(cache_name, key, ttl)
+            if not isinstance(found, _Dictionary):
+                return found
+            found.fields.update(items)
+            return OK
+
+    def dictionary_increment(
+        self,
+        cache_name: str,
+        key: bytes,
+        field_name: bytes,
+        amount: int,
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> IncrementResult:
+        """Add `amount` to the base-10 integer in `field_name` (absent = 0), as `increment`."""
+        if problem := self._check_write(key, ttl) or _check_fields([(field_name, b"")]):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is not None and not isinstance(item, _Dictionary):
+                return _wrong_type(key, "dictionary", item)
+            stored = None if item is None else item.fields.get(field_name)
+            current = 0 if stored is None else _integer_of(stored)
+            if current is None:
+                return NotAnInteger(key, "the field's value is not a base-10 64-bit integer")
+            total = current + amount
+            if not _INT64_MIN <= total <= _INT64_MAX:
+                return NotAnInteger(key, "the result would overflow a 64-bit integer")
+            self._claim_dictionary(cache, key, item, ttl).fields[field_name] = str(total).encode()
+            return Counter(total)
+
+    def dictionary_get(
+        self, cache_name: str, key: bytes, fields: Sequence[bytes]
+    ) -> FieldValuesResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_fields(
+            [(name, b"") for name in fields]
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_dictionary(cache_name, key)
+            if not isinstance(found, _Dictionary):
+                return found
+            return FieldValues([found.fields.get(name) for name in fields])
+
+    def dictionary_fetch(self, cache_name: str, key: bytes) -> FieldsResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_dictionary(cache_name, key)
+            if not isinstance(found, _Dictionary):
+                return found
+            return Fields(dict(found.fields))
+
+    def dictionary_length(self, cache_name: str, key: bytes) -> LengthResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_dictionary(cache_name, key)
+            if not isinstance(found, _Dictionary):
+                return found
+            return Length(len(found.fields))
+
+    def dictionary_remove(
+        self, cache_name: str, key: bytes, fields: Sequence[bytes] | None
+    ) -> WriteResult:
+        """Remove `fields` (None = the whole dictionary); removing its last field removes the
+        dictionary, and removing what is absent succeeds, as Momento."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is None:
+                return OK
+            if not isinstance(item, _Dictionary):
+                return _wrong_type(key, "dictionary", item)
+            for name in fields if fields is not None else list(item.fields):
+                item.fields.pop(name, None)
+            if not item.fields:
+                del cache[key]
+            return OK
+
+    # -- sets -----------------------------------------------------------------------------
+
+    def set_add(
+        self,
+        cache_name: str,
+        key: bytes,
+        elements: Sequence[bytes],
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> WriteResult:
+        """Add `elements`, creating the set if absent."""
+        if problem := self._check_write(key, ttl) or _check_set_elements(elements):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is not None and not isinstance(item, _Set):
+                return _wrong_type(key, "set", item)
+            if item is None:
+                item = cache[key] = _Set(_deadline(ttl.ttl_seconds, self._clock()))
+            elif ttl.refresh:
+                item.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+            item.elements.update(elements)
+            return OK
+
+    def set_remove(
+        self, cache_name: str, key: bytes, elements: Sequence[bytes] | None
+    ) -> RemoveResult:
+        """Remove `elements` (None = the whole set); removing the last element removes the
+        set, as Momento."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or (
+            None if elements is None else _check_set_elements(elements)
+        ):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            found.elements.difference_update(found.elements if elements is None else elements)
+            if not found.elements:
+                del self._caches[cache_name][key]
+            return OK
+
+    def set_fetch(self, cache_name: str, key: bytes) -> MembersResult:
+        return self.set_sample(cache_name, key, None)
+
+    def set_sample(self, cache_name: str, key: bytes, limit: int | None) -> MembersResult:
+        """Up to `limit` elements chosen at random (None = all of them)."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            elements = list(found.elements)
+            if limit is not None and limit < len(elements):
+                elements = random.sample(elements, limit)
+            return Members(elements)
+
+    def set_pop(self, cache_name: str, key: bytes, count: int) -> MembersResult:
+        """Remove and return up to `count` elements chosen at random."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            popped = [found.elements.pop() for _ in range(min(count, len(found.elements)))]
+            if not found.elements:
+                del self._caches[cache_name][key]
+            return Members(popped)
+
+    def set_contains(
+        self, cache_name: str, key: bytes, elements: Sequence[bytes]
+    ) -> MembershipResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_set_elements(elements):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            return Membership([element in found.elements for element in elements])
+
+    def set_length(self, cache_name: str, key: bytes) -> LengthResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_set_of_elements(cache_name, key)
+            if not isinstance(found, _Set):
+                return found
+            return Length(len(found.elements))
+
+    # -- lists ----------------------------------------------------------------------------
+
+    def list_push(
+        self,
+        cache_name: str,
+        key: bytes,
+        values: Sequence[bytes],
+        *,
+        front: bool,
+        ttl: CollectionTtl = _NO_TTL,
+        truncate_to: int = 0,
+    ) -> ListLengthResult:
+        """Add `values` (in their order) at the front or back, creating the list if absent;
+        then, when `truncate_to` > 0, drop values from the other end down to that length."""
+        if problem := self._check_write(key, ttl) or _check_list_values(values):
+            return problem
+        with self._lock:
+            cache = self._caches.get(cache_name)
+            if cache is None:
+                return CacheNotFound(cache_name)
+            item = self._live(cache, key)
+            if item is not None and not isinstance(item, _List):
+                return _wrong_type(key, "list", item)
+            if item is None:
+                item = cache[key] = _List(_deadline(ttl.ttl_seconds, self._clock()))
+            elif ttl.refresh:
+                item.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+            if front:
+                item.values[:0] = values
+                if truncate_to:
+                    del item.values[truncate_to:]
+            else:
+                item.values.extend(values)
+                if truncate_to:
+                    del item.values[: max(0, len(item.values) - truncate_to)]
+            return Length(len(item.values))
+
+    def list_pop(self, cache_name: str, key: bytes, *, front: bool) -> PopResult:
+        """Take the value at one end; taking the last value removes the list."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            value = found.values.pop(0 if front else -1)
+            if not found.values:
+                del self._caches[cache_name][key]
+            return Popped(value, len(found.values))
+
+    def list_fetch(
+        self, cache_name: str, key: bytes, start: int | None = None, end: int | None = None
+    ) -> MembersResult:
+        """The values from `start` (inclusive) to `end` (exclusive), Python-slice style."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            return Members(found.values[start:end])
+
+    def list_retain(
+        self,
+        cache_name: str,
+        key: bytes,
+        start: int | None = None,
+        end: int | None = None,
+        ttl: CollectionTtl = _NO_TTL,
+    ) -> LengthResult:
+        """Keep only the values from `start` to `end`; keeping none removes the list."""
+        if problem := self._check_write(key, ttl):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            found.values[:] = found.values[start:end]
+            if ttl.refresh:
+                found.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+            if not found.values:
+                del self._caches[cache_name][key]
+            return Length(len(found.values))
+
+    def list_remove_value(self, cache_name: str, key: bytes, value: bytes) -> LengthResult:
+        """Remove every occurrence of `value`; removing every value removes the list."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            found.values[:] = [kept for kept in found.values if kept != value]
+            if not found.values:
+                del self._caches[cache_name][key]
+            return Length(len(found.values))
+
+    def list_length(self, cache_name: str, key: bytes) -> LengthResult:
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+            return problem
+        with self._lock:
+            found = self._readable_list(cache_name, key)
+            if not isinstance(found, _List):
+                return found
+            return Length(len(found.values))
+
     # -- internals (call with the lock held) ----------------------------------------------
 
     def _live(self, cache: _Cache, key: bytes) -> _Item | None:
@@ -671,7 +1210,7 @@ class Store:
         if item is None:
             return Miss(MissKind.SORTED_SET)
         if not isinstance(item, _SortedSet):
-            return WrongType(key, expected="sorted set", actual="scalar")
+            return _wrong_type(key, "sorted set", item)
         return item
 
     def _writable_set(
@@ -682,8 +1221,8 @@ class Store:
         if cache is None:
             return CacheNotFound(cache_name)
         item = self._live(cache, key)
-        if isinstance(item, _Scalar):
-            return WrongType(key, expected="sorted set", actual="scalar")
+        if item is not None and not isinstance(item, _SortedSet):
+            return _wrong_type(key, "sorted set", item)
         return self._claim_set(cache, key, item, ttl)
 
     def _claim_set(
@@ -698,6 +1237,60 @@ class Store:
             live.expires_at = _deadline(ttl.ttl_seconds, self._clock())
         return live
 
+    def _readable_dictionary(self, cache_name: str, key: bytes) -> _Dictionary | Miss | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            return Miss(MissKind.DICTIONARY)
+        if not isinstance(item, _Dictionary):
+            return _wrong_type(key, "dictionary", item)
+        return item
+
+    def _readable_set_of_elements(self, cache_name: str, key: bytes) -> _Set | Miss | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            return Miss(MissKind.SET)
+        if not isinstance(item, _Set):
+            return _wrong_type(key, "set", item)
+        return item
+
+    def _readable_list(self, cache_name: str, key: bytes) -> _List | Miss | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is None:
+            return Miss(MissKind.LIST)
+        if not isinstance(item, _List):
+            return _wrong_type(key, "list", item)
+        return item
+
+    def _writable_dictionary(
+        self, cache_name: str, key: bytes, ttl: CollectionTtl
+    ) -> _Dictionary | Failure:
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is not None and not isinstance(item, _Dictionary):
+            return _wrong_type(key, "dictionary", item)
+        return self._claim_dictionary(cache, key, item, ttl)
+
+    def _claim_dictionary(
+        self, cache: _Cache, key: bytes, live: _Dictionary | None, ttl: CollectionTtl
+    ) -> _Dictionary:
+        """As `_claim_set`, for a dictionary."""
+        if live is None:
+            live = cache[key] = _Dictionary(_deadline(ttl.ttl_seconds, self._clock()))
+        elif ttl.refresh:
+            live.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+        return live
+
     @staticmethod
     def _check_write(key: bytes, ttl: CollectionTtl) -> InvalidArgument | None:
         return check_bytes(key, "key", MAX_KEY_BYTES) or check_ttl(ttl.ttl_seconds)
@@ -708,18 +1301,28 @@ __all__ = [
     "OK",
     "CacheAlreadyExists",
     "CacheNotFound",
+    "Counter",
     "Elements",
+    "Existence",
+    "FieldValues",
+    "Fields",
     "Hit",
     "Length",
+    "Members",
+    "Membership",
     "Miss",
     "MissKind",
+    "NotAnInteger",
     "NotStored",
     "Ok",
+    "Popped",
     "Rank",
+    "RemainingTtl",
     "Score",
     "Scores",
     "SetCondition",
     "SetConditionKind",
     "Store",
+    "TtlUpdate",
     "WrongType",
 ]
