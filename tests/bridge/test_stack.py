@@ -14,6 +14,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
+from stacks.cdk_context import cdk_json_context
 from stacks.momento_bridge import MomentoBridge
 from stacks.momento_bridge_bundling import (
     BUNDLED_PACKAGES,
@@ -30,7 +31,7 @@ EM_AARCH64 = 183
 @pytest.fixture(scope="module")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, Path]:
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app = cdk.App(outdir=str(outdir))
+    app = cdk.App(outdir=str(outdir), context=cdk_json_context())
     stack = cdk.Stack(app, "BridgeTest", env=cdk.Environment(region="ap-northeast-1"))
     MomentoBridge(
         stack,

@@ -76,7 +76,8 @@ def test_only_the_bridge_may_read_the_secret(dev: SynthesizedStage) -> None:
     assert readers == [
         (
             [{"Ref": role_id}],
-            ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            # sorted: @aws-cdk/aws-iam:minimizePolicies merges and orders statements
+            ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
         )
     ]
 
