@@ -38,7 +38,8 @@ def _resource(stage: SynthesizedStage, construct: IConstruct) -> dict[str, Any]:
 
 
 def _submit_score(stage: SynthesizedStage) -> dict[str, Any]:
-    return _resource(stage, stage.stack.workflows["submit-score"].state_machine)["Properties"]
+    state_machine = stage.stack.workflows["submit-score"].state_machine
+    return cast(dict[str, Any], _resource(stage, state_machine)["Properties"])
 
 
 def _submit_score_log_group(stage: SynthesizedStage) -> dict[str, Any]:
