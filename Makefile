@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy leaderboard stacks functions app.py
+	$(VENV)/bin/mypy leaderboard stacks functions bench tests app.py
 
 unit: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pytest

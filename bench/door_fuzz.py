@@ -29,6 +29,7 @@ from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
 from leaderboard.momento_contract.bridge_settings import LOCAL_ADDRESS_VARIABLE
 from tests.bridge.two_doors import (
+    Answer,
     HostileRequest,
     bridge_answer,
     door_answer,
@@ -58,8 +59,8 @@ def main(count: int) -> int:
     sent = 0
     door_5xx: Counter[int] = Counter()
     bridge_5xx: Counter[int] = Counter()
-    mismatches: list[tuple[HostileRequest, object, object]] = []
-    failures: list[tuple[str, HostileRequest, object]] = []
+    mismatches: list[tuple[HostileRequest, Answer, Answer]] = []
+    failures: list[tuple[str, HostileRequest, Answer]] = []
     try:
         with httpx.Client(base_url=door_server.http_url, timeout=30) as door:
 

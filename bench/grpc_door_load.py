@@ -27,7 +27,7 @@ from momento.responses import CacheSortedSetGetRank, CacheSortedSetPutElement
 from momento_wire_types import cacheclient_pb2 as wire
 from momento_wire_types import cacheclient_pb2_grpc as wire_grpc
 
-from bench.momento_server import Throughput, for_seconds, member
+from bench._throughput import Throughput, for_seconds, member
 
 CLIENTS = 4
 COLLECTION_TTL = timedelta(hours=1)

@@ -30,13 +30,15 @@ import socket
 import statistics
 import subprocess
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
 import redis.asyncio as aioredis
 
+from bench._throughput import Throughput, for_seconds, member
+from bench.grpc_door_load import PutRankLoad, put_rank_load, put_rank_wire_load
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.momento_server.store import Store
 from leaderboard.momento_contract.arguments import CollectionTtl, Order
@@ -59,10 +61,6 @@ class Settings:
     concurrency: int
     seconds: float
     redis: bool
-
-
-def member(index: int) -> str:
-    return f"player-{index:07d}"
 
 
 def rss_mb() -> float:
@@ -121,53 +119,6 @@ def in_process_top(store: Store) -> tuple[float, float]:
 
 
 # -- load generators (run in a child process) ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class Throughput:
-    """A load run's requests/s, and the CPU each request cost the server and the load."""
-
-    requests_per_second: float
-    server_cpu_us: float
-    load_cpu_us: float
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU a process has used so far, all its threads (from /proc)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = (
-            stat.read().rsplit(")", 1)[1].split()
-        )  # after the command name, which may hold spaces
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-async def for_seconds(
-    concurrency: int,
-    seconds: float,
-    one_round: Callable[[random.Random], Coroutine[Any, Any, None]],
-    server_pid: int,
-) -> Throughput:
-    """Run `one_round` (2 requests) from `concurrency` workers for `seconds`."""
-    deadline = time.perf_counter() + seconds
-    rounds = 0
-
-    async def worker(seed: int) -> None:
-        nonlocal rounds
-        rng = random.Random(seed)
-        while time.perf_counter() < deadline:
-            await one_round(rng)
-            rounds += 1
-
-    started = time.perf_counter()
-    server_started, load_started = cpu_seconds(server_pid), time.process_time()
-    await asyncio.gather(*(worker(seed) for seed in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    requests = 2 * rounds
-    return Throughput(
-        requests / elapsed,
-        (cpu_seconds(server_pid) - server_started) / requests * 1e6,
-        (time.process_time() - load_started) / requests * 1e6,
-    )
 
 
 async def _http_load(url: str, settings: Settings) -> tuple[Throughput, float, float]:
@@ -241,13 +192,6 @@ def in_child(function: Callable[..., Result], *args: Any) -> Result:
 
 def grpc_door_put_rank(server: MomentoServer, settings: Settings) -> tuple[Throughput, Throughput]:
     """Put+rank requests/s over the gRPC door: from the official SDK, then from wire stubs."""
-    # A local import: the load module imports `member` from this one.
-    from bench.grpc_door_load import (  # noqa: PLC0415
-        PutRankLoad,
-        put_rank_load,
-        put_rank_wire_load,
-    )
-
     load = PutRankLoad(
         server.host,
         server.grpc_port,

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Final, cast
 
-from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -245,8 +245,10 @@ class DailyClose(Construct):
     def _justify_workflow_wildcards(self, role: iam.IRole, name: str) -> None:
         stack = Stack.of(self)
         bucket = stack.get_logical_id(cast(s3.CfnBucket, self.archive_bucket.node.default_child))
-        # cdk-nag names the resource as it appears in the template, tokens rendered <...>.
-        partition, account = "<AWS::Partition>", "<AWS::AccountId>"
+        # cdk-nag names the resource as it appears in the template, tokens rendered <...>; the
+        # partition is a literal where the region is known (@aws-cdk/core:enablePartitionLiterals).
+        partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+        account = "<AWS::AccountId>"
         executions = f"arn:{partition}:states:{stack.region}:{account}:execution:{name}:*"
         Validations.of(role).acknowledge(
             Acknowledgment(

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,26 +32,13 @@ BRIDGE_DIR: Final = PROJECT_ROOT / "functions" / "momento_bridge"
 CACHE_DIR: Final = PROJECT_ROOT / ".local" / "bridge-bundles"
 KEPT_BUNDLES: Final = 3  # e.g. arm64 and x86_64 side by side, plus the previous edit
 
-# What the handler imports from the repository; the rest comes from requirements.txt.
-# `leaderboard` goes in without its `__init__.py` (a namespace package) and of it only the
-# contract the bridge shares with the local server's HTTP door: nothing of the local runtime.
-BUNDLED_SOURCES: Final = (
-    "functions/__init__.py",
-    "functions/momento_bridge/__init__.py",
-    "functions/momento_bridge/answers.py",
-    "functions/momento_bridge/api_keys.py",
-    "functions/momento_bridge/caller_secret.py",
-    "functions/momento_bridge/clients.py",
-    "functions/momento_bridge/handler.py",
-    "functions/momento_bridge/momento_errors.py",
-    "functions/momento_bridge/operations.py",
-    "functions/momento_bridge/sdk_gaps.py",
-    "leaderboard/momento_contract/__init__.py",
-    "leaderboard/momento_contract/arguments.py",
-    "leaderboard/momento_contract/bridge_settings.py",
-    "leaderboard/momento_contract/http_params.py",
-    "leaderboard/momento_contract/sorted_set_requests.py",
-)
+# What the handler imports from the repository, as whole packages: every module in them goes
+# in, so a new one needs no list kept by hand. The rest comes from requirements.txt.
+BUNDLED_PACKAGES: Final = ("functions/momento_bridge", "leaderboard/momento_contract")
+# Parents whose `__init__.py` stays out: `leaderboard` goes in as a namespace package holding
+# only the contract the bridge shares with the local server's HTTP door, so nothing of the
+# local runtime (its `__init__` or siblings) can come along.
+NAMESPACE_PARENTS: Final = frozenset({"leaderboard"})
 
 PLATFORMS: Final = {
     "arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_34_aarch64"),
@@ -63,6 +50,24 @@ class BundlingError(RuntimeError):
     """The asset cannot be built; the message says what is missing."""
 
 
+def bundled_sources(packages: Sequence[str] = BUNDLED_PACKAGES) -> tuple[str, ...]:
+    """The files the asset holds, relative to the project: each package's every `.py` file and
+    its parents' `__init__.py` (but for the namespace parents), sorted so the hash is stable."""
+    sources: set[str] = set()
+    for package in packages:
+        package_dir = PROJECT_ROOT / package
+        if not (package_dir / "__init__.py").is_file():
+            raise BundlingError(f"bundled package: {package!r} has no __init__.py")
+        sources.update(
+            path.relative_to(PROJECT_ROOT).as_posix() for path in package_dir.rglob("*.py")
+        )
+        for parent in Path(package).parents[:-1]:  # up to, not including, the project root
+            parent_init = PROJECT_ROOT / parent / "__init__.py"
+            if parent.as_posix() not in NAMESPACE_PARENTS and parent_init.is_file():
+                sources.add(parent_init.relative_to(PROJECT_ROOT).as_posix())
+    return tuple(sorted(sources))
+
+
 @dataclass(frozen=True)
 class BridgeBundle:
     """What goes into the asset for one runtime and architecture."""
@@ -70,7 +75,7 @@ class BridgeBundle:
     python_version: str  # "3.14", from the Lambda runtime name
     architecture: str  # "arm64" | "x86_64"
     requirements: Path = BRIDGE_DIR / "requirements.txt"
-    sources: Sequence[str] = BUNDLED_SOURCES
+    sources: Sequence[str] = field(default_factory=bundled_sources)
 
     @property
     def platforms(self) -> tuple[str, ...]:

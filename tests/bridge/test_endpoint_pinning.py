@@ -96,7 +96,13 @@ class RecordingFactory:
 
     def __call__(self, provider: CredentialProvider) -> CacheClient:
         self.providers.append(provider)
-        local = CredentialProvider(provider.auth_token, *["127.0.0.1"] * 3, self._grpc_port)
+        local = CredentialProvider(
+            provider.auth_token,
+            control_endpoint="127.0.0.1",
+            cache_endpoint="127.0.0.1",
+            token_endpoint="127.0.0.1",
+            port=self._grpc_port,
+        )
         return CacheClient(Configurations.Lambda.latest(), local, timedelta(minutes=1))
 
 

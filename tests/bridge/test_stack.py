@@ -14,12 +14,14 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
+from stacks.cdk_context import cdk_json_context
 from stacks.momento_bridge import MomentoBridge
 from stacks.momento_bridge_bundling import (
-    BUNDLED_SOURCES,
+    BUNDLED_PACKAGES,
     PROJECT_ROOT,
     BridgeBundle,
     BundlingError,
+    bundled_sources,
 )
 
 ELF_MAGIC = b"\x7fELF"
@@ -29,7 +31,7 @@ EM_AARCH64 = 183
 @pytest.fixture(scope="module")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, Path]:
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app = cdk.App(outdir=str(outdir))
+    app = cdk.App(outdir=str(outdir), context=cdk_json_context())
     stack = cdk.Stack(app, "BridgeTest", env=cdk.Environment(region="ap-northeast-1"))
     MomentoBridge(
         stack,
@@ -104,12 +106,35 @@ def test_asset_carries_linux_arm64_grpc_for_the_runtime_python(
     assert header[:4] == ELF_MAGIC
     assert header[4] == 2  # ELFCLASS64
     assert int.from_bytes(header[18:20], "little") == EM_AARCH64
-    for source in BUNDLED_SOURCES:
-        assert (asset / source).is_file(), source
-    # Of `leaderboard`, only the contract package: nothing of the local runtime, no __init__.
+    assert not list(asset.rglob("*.cpython-311*"))  # nothing built for this machine's Python
+
+
+def test_asset_carries_every_module_of_the_bundled_packages(
+    synthesized: tuple[Template, Path],
+) -> None:
+    asset = function_asset(*synthesized)
+    for package in BUNDLED_PACKAGES:
+        on_disk = {
+            path.relative_to(PROJECT_ROOT) for path in (PROJECT_ROOT / package).rglob("*.py")
+        }
+        in_asset = {path.relative_to(asset) for path in (asset / package).rglob("*.py")}
+        assert in_asset == on_disk, package
+    assert (asset / "functions" / "__init__.py").is_file()
+
+
+def test_asset_holds_nothing_of_the_local_runtime(synthesized: tuple[Template, Path]) -> None:
+    """`leaderboard` is a namespace package holding only the contract: no `__init__` (which
+    would make the local runtime's siblings importable by name), no `local`, no moto."""
+    asset = function_asset(*synthesized)
     assert not (asset / "leaderboard" / "__init__.py").exists()
     assert [path.name for path in (asset / "leaderboard").iterdir()] == ["momento_contract"]
-    assert not list(asset.rglob("*.cpython-311*"))  # nothing built for this machine's Python
+    assert not (asset / "leaderboard" / "local").exists()
+    assert not (asset / "moto").exists()  # not a dependency of the bridge's requirements
+    for package in ("functions", "leaderboard"):
+        for module in (asset / package).rglob("*.py"):
+            imported = imported_names(module.read_text())
+            assert not {name for name in imported if name.startswith("leaderboard.local")}, module
+            assert not {name for name in imported if name.split(".")[0] == "moto"}, module
 
 
 def test_a_platform_without_wheels_fails_the_synth_loudly(tmp_path: Path) -> None:
@@ -120,26 +145,31 @@ def test_a_platform_without_wheels_fails_the_synth_loudly(tmp_path: Path) -> Non
         bundle.build(tmp_path / "out")
 
 
-def project_imports(source: str) -> set[str]:
-    """Every module of this repository that `source` imports (from-imports may name modules)."""
+def imported_names(code: str) -> set[str]:
+    """Every module `code` imports (from-imports may name modules, so their names are listed)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse((PROJECT_ROOT / source).read_text())):
+    for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return {name for name in found if name.split(".")[0] in ("functions", "leaderboard", "stacks")}
+    return found
+
+
+def project_imports(code: str) -> set[str]:
+    """The modules of this repository that `code` imports."""
+    project = ("functions", "leaderboard", "stacks")
+    return {name for name in imported_names(code) if name.split(".")[0] in project}
 
 
 def test_bundled_modules_import_only_bundled_project_modules() -> None:
     """The asset holds a subset of the repository; an import outside it would fail in Lambda."""
-    modules = {
-        s.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for s in BUNDLED_SOURCES
-    }
+    sources = bundled_sources()
+    modules = {s.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for s in sources}
     packages = {module.rpartition(".")[0] for module in modules}  # namespace packages
-    for source in BUNDLED_SOURCES:
-        for name in project_imports(source):
+    for source in sources:
+        for name in project_imports((PROJECT_ROOT / source).read_text()):
             parent = name.rpartition(".")[0]
             # `from pkg.module import name` also lists `pkg.module.name`, a symbol, not a module
             assert name in modules | packages or parent in modules, f"{source}: {name}"

@@ -226,7 +226,7 @@ def hostile_requests(api_key: str, cache_name: str) -> st.SearchStrategy[Hostile
 def door_answer(client: httpx.Client, request: HostileRequest) -> Answer:
     """The local door's answer, over HTTP (`client` has the door's base URL)."""
     url = request.path + (f"?{request.query}" if request.query else "")
-    headers = {name: value.encode() for name, value in request.headers}  # UTF-8 on the wire
+    headers = {name.encode(): value.encode() for name, value in request.headers}  # UTF-8 bytes
     response = client.request(request.method, url, headers=headers, content=request.body or None)
     if not response.content:
         return response.status_code, None

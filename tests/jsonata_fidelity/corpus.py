@@ -313,7 +313,7 @@ def read_cases(boards: list[str], *, leaderboard_fields: bool) -> list[Case]:
         # The group view: valid groups on every board, then each kind of bad names.
         groups: tuple[Any, ...] = (["player-1"], ["b", "a", "c"], [f"m{i}" for i in range(100)])
         cases += [{"leaderboard": b, "view": "group", "names": n} for b in boards for n in groups]
-        bad_groups = (
+        bad_groups: tuple[Any, ...] = (
             MISSING,
             [],
             "player-1",

@@ -599,10 +599,8 @@ async def test_update_ttl_and_item_get_ttl(
 async def test_update_ttl_refuses_a_zero_ttl(stub: cache_grpc.ScsStub, wire_cache: str) -> None:
     with pytest.raises(grpc.RpcError) as refused:
         _update_ttl(stub, wire_cache, b"k", overwrite_to_milliseconds=0)
-    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
-    assert refused.value.details() == (  # type: ignore[attr-defined]
-        "overwrite_to_milliseconds: must be a positive number"
-    )
+    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert refused.value.details() == ("overwrite_to_milliseconds: must be a positive number")
 
 
 async def test_keys_exist_covers_every_item_type(

@@ -38,7 +38,7 @@ TTL = timedelta(seconds=60)
 CACHE = "injected"
 
 
-class LocalHeaders(Middleware):  # type: ignore[misc]
+class LocalHeaders(Middleware):
     """Adds Momento Local headers to every request and counts attempts per request type."""
 
     def __init__(self, headers: dict[str, str]) -> None:
@@ -49,7 +49,7 @@ class LocalHeaders(Middleware):  # type: ignore[misc]
         return _HeaderHandler(self)
 
 
-class _HeaderHandler(MiddlewareRequestHandler):  # type: ignore[misc]
+class _HeaderHandler(MiddlewareRequestHandler):
     def __init__(self, owner: LocalHeaders) -> None:
         self._owner = owner
 
@@ -163,7 +163,7 @@ def test_stream_error_ends_a_subscription_after_its_message_limit(port: int) -> 
         assert next(stream).item.value.text == "one"
         with pytest.raises(grpc.RpcError) as ended:
             next(stream)
-    assert ended.value.code() is grpc.StatusCode.INTERNAL  # type: ignore[attr-defined]
+    assert ended.value.code() is grpc.StatusCode.INTERNAL
 
 
 def test_calls_without_the_headers_are_untouched(port: int) -> None:

@@ -6,7 +6,7 @@ import gc
 import json
 import urllib.request
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -42,9 +42,8 @@ def drain(sqs: Any, url: str) -> list[str]:
 
 def tracked_bodies(prefix: str) -> list[str]:
     gc.collect()
-    return [
-        message.body for message in Message.instances_tracked if message.body.startswith(prefix)
-    ]  # type: ignore[attr-defined]
+    tracked: Iterable[Message] = Message.instances_tracked  # type: ignore[attr-defined]  # moto's metaclass sets it
+    return [message.body for message in tracked if message.body.startswith(prefix)]
 
 
 def test_a_drained_message_is_freed_and_a_queued_one_still_listed(

@@ -17,6 +17,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 from aws_cdk import App
 from aws_cdk.assertions import Template
 
+from stacks.cdk_context import cdk_json_context
 from stacks.leaderboard_app import build_stack
 from stacks.leaderboard_stack import LeaderboardStack
 
@@ -54,7 +55,7 @@ def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Synt
     @cache
     def synthesize_stage(label: str) -> SynthesizedStage:
         outdir = tmp_path_factory.mktemp(f"cdk-{label}")
-        app = App(outdir=str(outdir), context=dict(STAGE_CONTEXTS[label]))
+        app = App(outdir=str(outdir), context=cdk_json_context(STAGE_CONTEXTS[label]))
         stack = build_stack(app)
         # app.synth() runs the cdk-nag plugin and raises on any unacknowledged finding.
         assembly = app.synth()

@@ -7,7 +7,10 @@ dynamic reference in the connection and the ARN in the bridge's environment, nev
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
+
+from aws_cdk import CfnElement
 
 from leaderboard.momento_contract.bridge_settings import (
     CALLER_SECRET_ARN_VARIABLE,
@@ -18,10 +21,11 @@ from tests.stack.conftest import SynthesizedStage
 
 def _caller_secret_id(stage: SynthesizedStage) -> str:
     assert stage.stack.bridge is not None
-    return str(stage.stack.get_logical_id(stage.stack.bridge.caller_secret.node.default_child))
+    secret = cast(CfnElement, stage.stack.bridge.caller_secret.node.default_child)
+    return str(stage.stack.get_logical_id(secret))
 
 
-def _only(resources: dict[str, Any]) -> dict[str, Any]:
+def _only(resources: Mapping[str, Any]) -> dict[str, Any]:
     (resource,) = resources.values()
     return dict(resource["Properties"])
 
@@ -76,7 +80,8 @@ def test_only_the_bridge_may_read_the_secret(dev: SynthesizedStage) -> None:
     assert readers == [
         (
             [{"Ref": role_id}],
-            ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            # sorted: @aws-cdk/aws-iam:minimizePolicies merges and orders statements
+            ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
         )
     ]
 

@@ -11,6 +11,7 @@ from aws_cdk import App, Validations
 from aws_cdk import aws_sqs as sqs
 
 from leaderboard.definitions import WORKFLOWS
+from stacks.cdk_context import cdk_json_context
 from stacks.leaderboard_app import build_stack
 from stacks.leaderboard_stack import _construct_id
 from tests.stack.conftest import STAGE_CONTEXTS, SynthesizedStage
@@ -61,7 +62,7 @@ def _stage_wide(stack: str, region: str) -> list[str]:
         f"{stack}/DailyClose/ArchiveBucket:AwsSolutions::AwsSolutions-S1",
         f"{stack}/DailyClose/ScheduleDeadLetterQueue:AwsSolutions::AwsSolutions-SQS3",
         f"{close_role}[Resource::<DailyCloseArchiveBucket466DC442.Arn>/*]",
-        f"{close_role}[Resource::arn:<AWS::Partition>:states:{region}:<AWS::AccountId>:"
+        f"{close_role}[Resource::arn:aws:states:{region}:<AWS::AccountId>:"
         f"execution:{stack}-close-period:*]",
     ]
 
@@ -88,7 +89,9 @@ def test_each_acknowledgement_is_justified(dev: SynthesizedStage, prod: Synthesi
 
 def test_a_non_compliant_resource_fails_synthesis(tmp_path: Path) -> None:
     """Proves the pack is really wired in: an unencrypted, non-TLS queue must be refused."""
-    app = App(outdir=str(tmp_path), context={"stageName": "dev", "region": "us-east-1"})
+    app = App(
+        outdir=str(tmp_path), context=cdk_json_context({"stageName": "dev", "region": "us-east-1"})
+    )
     stack = build_stack(app)
     sqs.Queue(stack, "CarelessQueue")
     with pytest.raises(RuntimeError, match="ValidationFailed"):

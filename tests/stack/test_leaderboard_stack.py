@@ -38,7 +38,8 @@ def _resource(stage: SynthesizedStage, construct: IConstruct) -> dict[str, Any]:
 
 
 def _submit_score(stage: SynthesizedStage) -> dict[str, Any]:
-    return _resource(stage, stage.stack.workflows["submit-score"].state_machine)["Properties"]
+    state_machine = stage.stack.workflows["submit-score"].state_machine
+    return cast(dict[str, Any], _resource(stage, state_machine)["Properties"])
 
 
 def _submit_score_log_group(stage: SynthesizedStage) -> dict[str, Any]:
@@ -197,9 +198,7 @@ def _expected_statements(
         "Fn::Join": [
             "",
             [
-                "arn:",
-                {"Ref": "AWS::Partition"},
-                f":states:{stack.region}:",
+                f"arn:aws:states:{stack.region}:",  # partition literal: the region is known
                 {"Ref": "AWS::AccountId"},
                 f":stateMachine:{_submit_score(stage)['StateMachineName']}",
             ],
@@ -217,8 +216,10 @@ def _expected_statements(
             "Effect": "Allow",
             "Resource": {"Fn::GetAtt": [connection_id, "Arn"]},
         },
+        # @aws-cdk/aws-iam:minimizePolicies sorts each statement's actions and merges
+        # statements that differ only in actions (log delivery and X-Ray, both on "*").
         {
-            "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
             "Effect": "Allow",
             "Resource": {"Fn::GetAtt": [connection_id, "SecretArn"]},
         },
@@ -230,23 +231,17 @@ def _expected_statements(
         {
             "Action": [
                 "logs:CreateLogDelivery",
-                "logs:GetLogDelivery",
-                "logs:UpdateLogDelivery",
                 "logs:DeleteLogDelivery",
+                "logs:DescribeLogGroups",
+                "logs:DescribeResourcePolicies",
+                "logs:GetLogDelivery",
                 "logs:ListLogDeliveries",
                 "logs:PutResourcePolicy",
-                "logs:DescribeResourcePolicies",
-                "logs:DescribeLogGroups",
-            ],
-            "Effect": "Allow",
-            "Resource": "*",
-        },
-        {
-            "Action": [
-                "xray:PutTraceSegments",
-                "xray:PutTelemetryRecords",
+                "logs:UpdateLogDelivery",
                 "xray:GetSamplingRules",
                 "xray:GetSamplingTargets",
+                "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments",
             ],
             "Effect": "Allow",
             "Resource": "*",
@@ -288,9 +283,7 @@ def test_role_holds_exactly_the_statements_the_workflow_needs(dev: SynthesizedSt
                         "Fn::Join": [
                             "",
                             [
-                                "arn:",
-                                {"Ref": "AWS::Partition"},
-                                ":states:us-east-1:",
+                                "arn:aws:states:us-east-1:",
                                 {"Ref": "AWS::AccountId"},
                                 ":stateMachine:*",
                             ],

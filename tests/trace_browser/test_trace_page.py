@@ -93,9 +93,7 @@ def _transitions(run: Run) -> set[tuple[str, str]]:
         for branch in state.get("Branches", [])
     ]
     return {
-        pair
-        for scope in scopes
-        for pair in pairwise(name for name in run.entered if name in scope)
+        pair for scope in scopes for pair in pairwise(name for name in run.entered if name in scope)
     }
 
 
