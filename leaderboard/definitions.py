@@ -15,24 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from leaderboard.board_rules import BUILT_IN_DEFAULTS, load_board_rules
-from leaderboard.period_rules import with_period_data
+from leaderboard.board_rules import BoardRules, load_board_rules
 from leaderboard.shipped_files import shipped_path
 
 _STATEMACHINES_DIR: Final = shipped_path("statemachines")
 # Same syntax CloudFormation's DefinitionSubstitutions recognises: ${Name}.
 _PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
-
-
-def default_board_rules() -> dict[str, Any]:
-    """The rules map with the built-in defaults only: higher is better, latest score replaces.
-
-    The state machines resolve a board's rules from this data (exact name in `boards`, else
-    the longest matching key of `prefixes`, else `defaults`), never from code branches, so
-    configuring a board is a data change. A fresh dict each call: callers may extend it.
-    Deployments read `boards.json` instead (`leaderboard.board_rules.load_board_rules`).
-    """
-    return {"defaults": dict(BUILT_IN_DEFAULTS), "boards": {}, "prefixes": {}}
 
 
 @dataclass(frozen=True)
@@ -104,9 +92,9 @@ class DefinitionSettings:
     cache_name: str
     connection_arn: str
     event_bus_name: str
-    # Left out of the hash: a dict is unhashable, and the endpoints already identify a stage.
+    # Left out of the hash: its entries are mappings, and the endpoints already identify a stage.
     # By default the repository's boards.json, checked on load.
-    board_rules: Mapping[str, Any] = field(default_factory=load_board_rules, hash=False)
+    board_rules: BoardRules = field(default_factory=load_board_rules, hash=False)
     # The S3 bucket close-period archives to; the CDK stack and the local stack name it.
     archive_bucket: str = ""
 
@@ -116,10 +104,10 @@ def substitutions(settings: DefinitionSettings) -> dict[str, str]:
 
     `BoardRules` is JSON text escaped for the inside of a JSON string: the definitions embed
     it as `"{% ${BoardRules} %}"`, so the file is valid JSON before and after substitution and
-    JSONata reads the rules as an object literal. The rules get their period defaults and the
-    UTC-offset table of every time zone a periodic board uses (`with_period_data`).
+    JSONata reads the rules as an object literal: complete defaults, the entries as written and
+    the UTC-offset table of every time zone a periodic board uses (`BoardRules.definition_data`).
     """
-    rules = with_period_data(settings.board_rules)
+    rules = settings.board_rules.definition_data()
     rules_json = json.dumps(rules, separators=(",", ":"), sort_keys=True)
     return {
         "MomentoSortedSetEndpoint": settings.momento_sorted_set_endpoint.rstrip("/"),

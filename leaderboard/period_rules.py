@@ -1,35 +1,18 @@
-"""Periods in the board rules map: defaults, checks, offset tables and the close schedules.
+"""The close schedules of periodic boards, derived from the board rules.
 
-The rules map (`defaults`, `boards`, `prefixes`) reaches the state machines as data. For
-periods it carries, per board, `period` (`none` | `daily` | `weekly` | `monthly`),
-`timezone` (IANA) and `cutoverHour` (0-23), plus `closeSettleSeconds`; and once per time
-zone in use, `zones[tz]`: the offset table JSONata reads instead of an IANA name. The CDK
-stack and the local runtime both pass their rules through `with_period_data`, and both
-derive the close schedules from `close_schedules`, so they cannot disagree.
+The CDK stack and the local runtime both derive the close schedules from `close_schedules`,
+so they cannot disagree. The period settings themselves (`period`, `timezone`,
+`cutoverHour`, `closeSettleSeconds`) are board rules (`leaderboard.board_rules`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-from leaderboard.periods import (
-    DEFAULT_CUTOVER_HOUR,
-    DEFAULT_TIMEZONE,
-    PeriodRule,
-    offset_table,
-)
+from leaderboard.board_rules import BoardRules
+from leaderboard.periods import PeriodRule
 
-# How long close-period waits after a period ends before reading it, so a submission that
-# started just before the boundary (its writes retried for up to ~50 s) lands first.
-DEFAULT_CLOSE_SETTLE_SECONDS: Final = 60
-PERIOD_DEFAULTS: Final[Mapping[str, Any]] = {
-    "period": "none",
-    "timezone": DEFAULT_TIMEZONE,
-    "cutoverHour": DEFAULT_CUTOVER_HOUR,
-    "closeSettleSeconds": DEFAULT_CLOSE_SETTLE_SECONDS,
-}
 _WEEKDAY: Final = "MON"  # ISO weeks: a weekly period starts on Monday at the cutover
 
 
@@ -43,58 +26,17 @@ class CloseSchedule:
     rule: PeriodRule
 
 
-def _sections(rules: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """(label, merged rules) for the defaults and for every configured board and prefix."""
-    defaults = {**PERIOD_DEFAULTS, **rules.get("defaults", {})}
-    yield "defaults", defaults
-    for section in ("boards", "prefixes"):
-        for name, overrides in rules.get(section, {}).items():
-            yield f"{section}.{name}", {**defaults, **overrides}
-
-
-def _rule(label: str, merged: Mapping[str, Any]) -> PeriodRule:
-    try:
-        return PeriodRule.from_board(merged)
-    except ValueError as error:
-        raise ValueError(f"{label}.{error}") from error
-
-
-def _settle_seconds(label: str, merged: Mapping[str, Any]) -> None:
-    value = merged["closeSettleSeconds"]
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3600:
-        raise ValueError(f"{label}.closeSettleSeconds: must be an integer 0-3600 (got {value!r})")
-
-
-def with_period_data(rules: Mapping[str, Any]) -> dict[str, Any]:
-    """`rules` with the period defaults filled in and `zones` holding every zone in use.
-
-    Raises ValueError naming the board and field of any bad period setting.
-    """
-    zones: set[str] = set()
-    for label, merged in _sections(rules):
-        rule = _rule(label, merged)
-        _settle_seconds(label, merged)
-        if rule.is_periodic:
-            zones.add(rule.timezone)
-    extended = dict(rules)
-    extended["defaults"] = {**PERIOD_DEFAULTS, **rules.get("defaults", {})}
-    extended["zones"] = {name: offset_table(name) for name in sorted(zones)}
-    return extended
-
-
-def periodic_boards(rules: Mapping[str, Any]) -> dict[str, PeriodRule]:
+def periodic_boards(rules: BoardRules) -> dict[str, PeriodRule]:
     """The boards configured by exact name whose period is not `none`, with their rule.
 
     Boards matched only by a prefix have periods too, but their names are not known ahead,
     so no schedule can exist for them: they are closed on demand (CLI or client).
     """
-    found: dict[str, PeriodRule] = {}
-    for label, merged in _sections(rules):
-        section, _, name = label.partition(".")
-        rule = _rule(label, merged)
-        if section == "boards" and rule.is_periodic:
-            found[name] = rule
-    return found
+    return {
+        name: rule.period_rule
+        for section, name, rule in rules.entries()
+        if section == "boards" and rule.period_rule.is_periodic
+    }
 
 
 def close_schedule(leaderboard: str, rule: PeriodRule) -> CloseSchedule:
@@ -111,7 +53,7 @@ def close_schedule(leaderboard: str, rule: PeriodRule) -> CloseSchedule:
     return CloseSchedule(leaderboard, expression, rule.timezone, rule)
 
 
-def close_schedules(rules: Mapping[str, Any]) -> tuple[CloseSchedule, ...]:
+def close_schedules(rules: BoardRules) -> tuple[CloseSchedule, ...]:
     """One close schedule per periodic board, in board-name order."""
     boards = periodic_boards(rules)
     return tuple(close_schedule(name, boards[name]) for name in sorted(boards))

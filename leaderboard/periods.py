@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PeriodKind = Literal["none", "daily", "weekly", "monthly"]
@@ -59,15 +59,6 @@ class PeriodRule:
     @property
     def is_periodic(self) -> bool:
         return self.kind != "none"
-
-    @classmethod
-    def from_board(cls, board: Mapping[str, Any]) -> PeriodRule:
-        """The rule of a resolved board (its rules merged over the defaults)."""
-        return cls(
-            kind=cast(PeriodKind, board.get("period", "none")),
-            timezone=str(board.get("timezone", DEFAULT_TIMEZONE)),
-            cutover_hour=board.get("cutoverHour", DEFAULT_CUTOVER_HOUR),
-        )
 
 
 def zone(name: str) -> ZoneInfo:

@@ -23,7 +23,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from leaderboard import naming
-from leaderboard.board_rules import BOARDS_FILE, load_board_rules
+from leaderboard.board_rules import BOARDS_FILE, BoardRules, load_board_rules
 from stacks.momento_endpoints import momento_http_endpoint
 
 CONTEXT_KEYS: Final = (
@@ -52,7 +52,7 @@ class StageConfig:
     momento_sorted_set_endpoint: str | None
     cache_name: str
     # Checked when the config is read, so a bad boards file stops synthesis with its place named.
-    board_rules: Mapping[str, Any] = field(default_factory=load_board_rules, compare=False)
+    board_rules: BoardRules = field(default_factory=load_board_rules, compare=False)
 
     @property
     def is_production(self) -> bool:

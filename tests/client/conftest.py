@@ -21,7 +21,7 @@ from typing import Any, Literal
 import boto3
 import pytest
 
-from leaderboard.board_rules import parse_board_rules, rules_for
+from leaderboard.board_rules import parse_board_rules
 from leaderboard.client import LeaderboardClient
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings
 from leaderboard.local.aws_client import REGION
@@ -53,7 +53,7 @@ class ClientStack(LocalStack):
 
 
 def daily_rule() -> PeriodRule:
-    return PeriodRule.from_board(rules_for(CLIENT_BOARD_RULES, f"{DAILY_PREFIX}board"))
+    return CLIENT_BOARD_RULES.for_board(f"{DAILY_PREFIX}board").period_rule
 
 
 def fake_session() -> boto3.Session:

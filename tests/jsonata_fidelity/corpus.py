@@ -17,14 +17,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from leaderboard.board_rules import load_board_rules, parse_board_rules
+from leaderboard.board_rules import BoardRules, load_board_rules, parse_board_rules
 
 MISSING: Final = object()  # a field left out of the input
 
 
-def board_rules() -> dict[str, Any]:
+def board_rules() -> BoardRules:
     """boards.json, plus periodic boards of every kind in zones with DST in either hemisphere."""
-    rules = load_board_rules()
+    rules = load_board_rules().as_json()
     extra = {
         "weekly-ny-": {"period": "weekly", "timezone": "America/New_York", "cutoverHour": 4},
         "monthly-london-": {"period": "monthly", "timezone": "Europe/London"},
@@ -40,9 +40,9 @@ def board_rules() -> dict[str, Any]:
     )
 
 
-def board_names(rules: Mapping[str, Any]) -> list[str]:
+def board_names(rules: BoardRules) -> list[str]:
     """A board governed by each rule: every exact board, one per prefix, one by the defaults."""
-    return [*rules["boards"], *(f"{prefix}x1" for prefix in rules["prefixes"]), "arcade"]
+    return [*rules.boards, *(f"{prefix}x1" for prefix in rules.prefixes), "arcade"]
 
 
 PERIODIC_BOARDS: Final = (

@@ -21,7 +21,7 @@ from momento import CacheClient
 from momento.requests import SortOrder
 from momento.responses import CacheSortedSetFetch
 
-from leaderboard.board_rules import parse_board_rules, rules_for
+from leaderboard.board_rules import parse_board_rules
 from leaderboard.definitions import DefinitionSettings
 from leaderboard.local.stack import LocalStack
 from leaderboard.periods import PeriodRule
@@ -52,7 +52,7 @@ def board_name(prefix: str) -> str:
 
 
 def period_rule(board: str) -> PeriodRule:
-    return PeriodRule.from_board(rules_for(PERIOD_TEST_RULES, board))
+    return PERIOD_TEST_RULES.for_board(board).period_rule
 
 
 class PeriodsLocalStack(LocalStack):

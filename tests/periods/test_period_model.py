@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaderboard.period_rules import close_schedules, with_period_data
+from leaderboard.board_rules import BoardRulesError, parse_board_rules
+from leaderboard.period_rules import close_schedules
 from leaderboard.periods import (
     OFFSET_WINDOW_YEARS,
     PeriodRule,
@@ -156,14 +157,14 @@ def test_every_instant_lies_in_its_periods_bounds(
     assert previous_period(rule, end) == key
 
 
-def test_with_period_data_fills_defaults_and_tabulates_only_zones_in_use() -> None:
-    rules = with_period_data(
+def test_definition_data_fills_defaults_and_tabulates_only_zones_in_use() -> None:
+    rules = parse_board_rules(
         {
             "defaults": {"order": "desc"},
             "boards": {"steps": {"period": "daily"}, "laps": {"timezone": "Europe/London"}},
             "prefixes": {"weekly-": {"period": "weekly", "timezone": "America/New_York"}},
         }
-    )
+    ).definition_data()
     assert rules["defaults"]["period"] == "none"
     assert rules["defaults"]["timezone"] == "Asia/Tokyo"
     # laps is not periodic: its zone needs no table.
@@ -175,29 +176,32 @@ def test_with_period_data_fills_defaults_and_tabulates_only_zones_in_use() -> No
     [
         ({"steps": {"period": "yearly"}}, "boards.steps.period: must be one of"),
         ({"steps": {"period": "daily", "timezone": "JST"}}, "boards.steps.timezone: unknown"),
+        ({"steps": {"timezone": "Mars/Base"}}, "boards.steps.timezone: unknown time zone"),
         ({"steps": {"period": "daily", "cutoverHour": -1}}, "boards.steps.cutoverHour: must be"),
         ({"steps": {"closeSettleSeconds": 7200}}, "boards.steps.closeSettleSeconds: must be"),
     ],
 )
-def test_with_period_data_names_the_board_and_field(
+def test_a_bad_period_setting_names_the_board_and_field(
     boards: dict[str, object], problem: str
 ) -> None:
-    with pytest.raises(ValueError, match=problem):
-        with_period_data({"defaults": {}, "boards": boards, "prefixes": {}})
+    with pytest.raises(BoardRulesError, match=problem):
+        parse_board_rules({"defaults": {}, "boards": boards, "prefixes": {}})
 
 
 def test_one_close_schedule_per_periodic_board_at_its_cutover() -> None:
     schedules = close_schedules(
-        {
-            "defaults": {},
-            "boards": {
-                "steps": {"period": "daily", "cutoverHour": 3},
-                "weekly-run": {"period": "weekly", "timezone": "America/New_York"},
-                "season": {"period": "monthly", "timezone": "Europe/London"},
-                "all-time": {},
-            },
-            "prefixes": {"daily-": {"period": "daily"}},
-        }
+        parse_board_rules(
+            {
+                "defaults": {},
+                "boards": {
+                    "steps": {"period": "daily", "cutoverHour": 3},
+                    "weekly-run": {"period": "weekly", "timezone": "America/New_York"},
+                    "season": {"period": "monthly", "timezone": "Europe/London"},
+                    "all-time": {},
+                },
+                "prefixes": {"daily-": {"period": "daily"}},
+            }
+        )
     )
     assert [(s.leaderboard, s.expression, s.timezone) for s in schedules] == [
         ("season", "cron(0 0 1 * ? *)", "Europe/London"),

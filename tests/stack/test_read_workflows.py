@@ -9,7 +9,7 @@ from typing import Any, cast
 import pytest
 from aws_cdk import CfnResource
 
-from leaderboard.board_rules import BoardRulesError, load_board_rules, rules_for
+from leaderboard.board_rules import BoardRulesError, load_board_rules, parse_board_rules
 from leaderboard.definitions import DefinitionSettings, substitutions, workflow
 from stacks.stage_config import StageConfig
 from tests.stack.conftest import SynthesizedStage
@@ -89,18 +89,19 @@ def test_every_machine_gets_the_board_rules_of_boards_json(dev: SynthesizedStage
     for name, deployed in dev.stack.workflows.items():
         values = _properties(dev, deployed.state_machine)["DefinitionSubstitutions"]
         assert values["BoardRules"] == expected, name
-    rules = json.loads(json.loads(f'"{expected}"'))
+    deployed = json.loads(json.loads(f'"{expected}"'))
+    rules = parse_board_rules({key: deployed[key] for key in ("defaults", "boards", "prefixes")})
     # The example boards of boards.json: a lap-time prefix ranks ascending and keeps the best.
-    assert rules_for(rules, "laps-monaco")["order"] == "asc"
-    assert rules_for(rules, "laps-monaco")["updateMode"] == "best"
-    assert rules_for(rules, "anything-else")["defaultPageSize"] == 20
+    assert rules.for_board("laps-monaco").order == "asc"
+    assert rules.for_board("laps-monaco").update_mode == "best"
+    assert rules.for_board("anything-else").default_page_size == 20
 
 
 def test_a_boards_file_from_context_is_checked_before_synthesis(tmp_path: Path) -> None:
     boards = tmp_path / "boards.json"
     boards.write_text(json.dumps({"prefixes": {"laps-": {"order": "upwards"}}}), encoding="utf-8")
-    with pytest.raises(BoardRulesError, match=r"boards.json: prefixes.laps-.order: 'upwards'"):
+    with pytest.raises(BoardRulesError, match=r'boards.json: prefixes."laps-".order: must be'):
         StageConfig.from_context({"boardsFile": str(boards)}, region="us-east-1")
     boards.write_text(json.dumps({"boards": {"steps-jp": {"order": "asc"}}}), encoding="utf-8")
     config = StageConfig.from_context({"boardsFile": str(boards)}, region="us-east-1")
-    assert rules_for(config.board_rules, "steps-jp")["order"] == "asc"
+    assert config.board_rules.for_board("steps-jp").order == "asc"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from typing import Any, Final
+from typing import Final
 
-from leaderboard.board_rules import parse_board_rules, rules_for
+from leaderboard.board_rules import BoardRule, parse_board_rules
 from leaderboard.definitions import DefinitionSettings
 from leaderboard.local.stack import LocalStack
 
@@ -58,9 +58,9 @@ def board_name(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:12]}"
 
 
-def rules(board: str) -> dict[str, Any]:
+def rules(board: str) -> BoardRule:
     """The rules `board` runs under in the test stack."""
-    return rules_for(TEST_BOARD_RULES, board)
+    return TEST_BOARD_RULES.for_board(board)
 
 
 class RulesLocalStack(LocalStack):

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaderboard.board_rules import rules_for
 from leaderboard.local.stack import LocalStack
-from leaderboard.period_rules import with_period_data
 from tests.workflows.board_rules_for_tests import TEST_BOARD_RULES, board_name
 from tests.workflows.workflow_runner import close_period
 
@@ -27,9 +25,9 @@ def test_a_board_without_periods_is_refused_before_any_date_work(
 ) -> None:
     board = board_name("desc-")
     # The case that crashed: no periodic board of the test rules uses this board's zone.
-    deployed = with_period_data(TEST_BOARD_RULES)
-    assert rules_for(deployed, board)["period"] == "none"
-    assert rules_for(deployed, board)["timezone"] not in deployed["zones"]
+    rules = TEST_BOARD_RULES.for_board(board)
+    assert rules.period == "none"
+    assert rules.timezone not in TEST_BOARD_RULES.definition_data()["zones"]
     closed, ran = close_period(stack, {"leaderboard": board, **extra})
     assert (closed["status"], closed.get("error"), closed.get("cause")) == (
         "FAILED",

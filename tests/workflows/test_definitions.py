@@ -10,17 +10,16 @@ from typing import Any
 
 import pytest
 
+from leaderboard.board_rules import parse_board_rules
 from leaderboard.definitions import (
     WORKFLOWS,
     DefinitionSettings,
     Workflow,
-    default_board_rules,
     render_definition,
     substitutions,
     workflow,
 )
 from leaderboard.naming import state_machine_name
-from leaderboard.period_rules import with_period_data
 
 SETTINGS = DefinitionSettings(
     momento_sorted_set_endpoint="https://sorted.example.com/",
@@ -82,8 +81,7 @@ def test_render_fills_every_placeholder() -> None:
 
 
 def test_board_rules_reach_jsonata_as_an_object_literal() -> None:
-    rules = default_board_rules()
-    rules["boards"] = {"lap-times": {"order": "asc"}}
+    rules = parse_board_rules({"boards": {"lap-times": {"order": "asc"}}})
     rendered = render_definition(
         workflow("submit-score"), substitutions(replace(SETTINGS, board_rules=rules))
     )
@@ -91,7 +89,7 @@ def test_board_rules_reach_jsonata_as_an_object_literal() -> None:
     literal = re.search(r"\$rules := (\{.*?\});", expression)
     assert literal is not None
     # The definitions get the rules with the period defaults and zone tables filled in.
-    assert json.loads(literal.group(1)) == with_period_data(rules)
+    assert json.loads(literal.group(1)) == rules.definition_data()
 
 
 def test_render_names_every_unresolved_placeholder(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_no_end_rank_is_capped_at_the_default_page_size(
     workflows: WorkflowRunner, boards: dict[str, str]
 ) -> None:
     entries = _entries(workflows, {"leaderboard": boards["desc"], "startRank": 1})
-    assert len(entries) == rules(boards["desc"])["defaultPageSize"] == 3
+    assert len(entries) == rules(boards["desc"]).default_page_size == 3
     assert [entry["name"] for entry in entries] == ["m1", "m2", "t2"]
 
 
@@ -110,7 +110,7 @@ def test_views_match_the_reference(
     document |= {"name": name} if name else {}
     document |= {"limit": limit} if limit else {}
     board_rules = rules(board)
-    default = board_rules["defaultPageSize" if kind == "top" else "neighbourhood"]
+    default = board_rules.default_page_size if kind == "top" else board_rules.neighbourhood
     expected = view(TEN, order, kind, name, limit or default)
     assert _entries(workflows, document) == expected
 

@@ -32,13 +32,13 @@ def query(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
         start = draw(st.integers(min_value=0, max_value=16))
         ranks: dict[str, Any] = {"startRank": start} if draw(st.booleans()) or start else {}
         if draw(st.booleans()):
-            ranks["endRank"] = draw(st.integers(start + 1, start + board_rules["maxPageSize"]))
+            ranks["endRank"] = draw(st.integers(start + 1, start + board_rules.max_page_size))
         return ranks
     document: dict[str, Any] = {"view": kind}
     if kind != "top":
         document["name"] = draw(st.sampled_from([*NAMES, "absent"]))
     if kind != "me" and draw(st.booleans()):
-        most = board_rules["maxPageSize"]
+        most = board_rules.max_page_size
         most = most if kind == "top" else (most - 1) // 2
         document["limit"] = draw(st.integers(min_value=1, max_value=most))
     return document
@@ -46,14 +46,14 @@ def query(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
 
 def expected(scores: dict[str, float], board: str, document: dict[str, Any]) -> list[Any]:
     board_rules = rules(board)
-    order = board_rules["order"]
+    order = board_rules.order
     if "view" not in document:
         start = document.get("startRank", 0)
         return page(
-            scores, order, start, document.get("endRank", start + board_rules["defaultPageSize"])
+            scores, order, start, document.get("endRank", start + board_rules.default_page_size)
         )
     kind = document["view"]
-    default = board_rules["defaultPageSize" if kind == "top" else "neighbourhood"]
+    default = board_rules.default_page_size if kind == "top" else board_rules.neighbourhood
     return view(scores, order, kind, document.get("name"), document.get("limit", default))
 
 
@@ -69,7 +69,7 @@ def test_reads_agree_with_the_reference_model(
         seed(momento, stack.cache_name, board, scores)
     for name in data.draw(st.lists(st.sampled_from([*NAMES, "absent"]), min_size=1, max_size=2)):
         answer = workflows.succeeded("get-standing", {"leaderboard": board, "name": name})
-        assert answer == standing(scores, rules(board)["order"], name)
+        assert answer == standing(scores, rules(board).order, name)
     for document in data.draw(st.lists(query(prefix), min_size=1, max_size=3), label="queries"):
         output = workflows.succeeded("get-leaderboard", {"leaderboard": board, **document})
         assert output == {"leaderboard": expected(scores, board, document)}

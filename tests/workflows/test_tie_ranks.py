@@ -27,7 +27,7 @@ PREFIXES = ["fair-desc-", "fair-asc-"]
 @st.composite
 def query(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
     """A valid get-leaderboard request for a board with `prefix`'s rules (no leaderboard)."""
-    most = rules(prefix)["maxPageSize"]
+    most = rules(prefix).max_page_size
     kind = draw(st.sampled_from(["page", "me", "top", "around_me", "top_and_around_me", "group"]))
     if kind == "page":
         start = draw(st.integers(min_value=0, max_value=14))
@@ -46,15 +46,15 @@ def query(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
 
 def expected(scores: dict[str, float], board: str, document: dict[str, Any]) -> list[Any]:
     board_rules = rules(board)
-    order, tie_rank = board_rules["order"], board_rules["tieRank"]
+    order, tie_rank = board_rules.order, board_rules.tie_rank
     if "view" not in document:
         start = document["startRank"]
-        end = document.get("endRank", start + board_rules["defaultPageSize"])
+        end = document.get("endRank", start + board_rules.default_page_size)
         return page(scores, order, start, end, tie_rank)
     kind = document["view"]
     if kind == "group":
         return group(scores, order, tie_rank, document["names"])
-    default = board_rules["defaultPageSize" if kind == "top" else "neighbourhood"]
+    default = board_rules.default_page_size if kind == "top" else board_rules.neighbourhood
     limit = document.get("limit", default)
     return view(scores, order, kind, document.get("name"), limit, tie_rank)
 
@@ -69,7 +69,7 @@ def test_competition_ranks_agree_with_the_model(
     board = board_name(prefix)
     if scores:
         seed(momento, stack.cache_name, board, scores)
-    order = rules(board)["order"]
+    order = rules(board).order
     for name in data.draw(st.lists(st.sampled_from([*NAMES, "absent"]), min_size=1, max_size=2)):
         answer = workflows.succeeded("get-standing", {"leaderboard": board, "name": name})
         assert answer == standing(scores, order, name, "competition")
@@ -104,7 +104,7 @@ def test_submit_score_answers_competition_ranks(
     assert output["score"] == held
     assert output["rank"] == standing(after, "asc", name, "competition")["rank"]
     assert output["size"] == len(after)
-    assert output["top"] == model[: rules(board)["topCount"]]
+    assert output["top"] == model[: rules(board).top_count]
 
 
 # Positions in the board's order: a 0, d 1, c 2, b 3, e 4, f 5 (desc ties by name descending).

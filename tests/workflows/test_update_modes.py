@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -117,7 +118,7 @@ def test_increment_adds_up_and_reports_the_new_total(
     board = board_name(prefix)
     totals: dict[str, float] = {}
     steps = [("ann", 5.0), ("bob", 3.0), ("ann", 2.5), ("cat", 1.0), ("bob", -4.0), ("dan", 8.0)]
-    top_count = rules(board)["topCount"]
+    top_count = rules(board).top_count
     for name, amount in steps:
         totals[name] = totals.get(name, 0.0) + amount
         output = _submit(workflows, board, name, amount)
@@ -175,7 +176,7 @@ def test_the_longest_prefix_wins_and_replaces_the_shorter_one_whole(
     workflows: WorkflowRunner,
 ) -> None:
     board = board_name("asc-increment-")
-    assert rules(board)["order"] == "desc"  # "asc-increment-" does not inherit from "asc-"
+    assert rules(board).order == "desc"  # "asc-increment-" does not inherit from "asc-"
     _submit(workflows, board, "low", 1.0)
     output = _submit(workflows, board, "high", 2.0)
     assert [entry["name"] for entry in output["top"]] == ["high", "low"]
@@ -183,7 +184,7 @@ def test_the_longest_prefix_wins_and_replaces_the_shorter_one_whole(
 
 
 def test_an_exact_board_entry_beats_every_prefix(workflows: WorkflowRunner) -> None:
-    assert rules("exact-asc-board") == {**rules("x"), "order": "asc", "updateMode": "best"}
+    assert rules("exact-asc-board") == replace(rules("x"), order="asc", update_mode="best")
     _submit(workflows, "exact-asc-board", "a", 9.0)
     assert _submit(workflows, "exact-asc-board", "a", 12.0)["score"] == 9.0
     assert _submit(workflows, "exact-asc-board", "b", 3.0)["rank"] == 0
@@ -239,7 +240,7 @@ def test_best_keeps_the_board_alive_when_a_submission_does_not_improve(
     """Every accepted submission refreshes the board's TTL (60 s here), a worse one too: a
     board whose players are active never expires with its records."""
     board = board_name("best-short-ttl-")
-    assert rules(board)["ttlSeconds"] == 60
+    assert rules(board).ttl_seconds == 60
     _submit(workflows, board, "lap", 50.0)
     momento_clock.advance(45)
     worse = workflows("submit-score", {"leaderboard": board, "name": "lap", "score": 40.0})
