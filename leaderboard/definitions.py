@@ -4,6 +4,10 @@ The ASL files under `statemachines/` are the single source of truth for AWS and 
 local runtime. They carry `${Name}` placeholders; `substitutions` produces the values for
 both sides (CDK passes them as `definition_substitutions`, the local runtime calls
 `render_definition`), so a deployed stage and a laptop can never disagree on them.
+
+JSONata helpers that several definitions use are written once, as readable multi-line
+fragments in `statemachines/lib/<helper>.jsonata`, and inlined through the same placeholders
+(`${LibDaysInMonth}` is `lib/daysInMonth.jsonata`), so no definition keeps a copy of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from leaderboard.shipped_files import shipped_path
 _STATEMACHINES_DIR: Final = shipped_path("statemachines")
 # Same syntax CloudFormation's DefinitionSubstitutions recognises: ${Name}.
 _PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+_LIBRARY_DIR: Final = _STATEMACHINES_DIR / "lib"
 
 
 def default_board_rules() -> dict[str, Any]:
@@ -129,6 +134,44 @@ def substitutions(settings: DefinitionSettings) -> dict[str, str]:
         "EventBusName": settings.event_bus_name,
         "BoardRules": json.dumps(rules_json)[1:-1],
         "ArchiveBucket": settings.archive_bucket,
+        **library_substitutions(),
+    }
+
+
+def library_placeholder(fragment: Path) -> str:
+    """The placeholder name a library fragment fills: `lib/daysInMonth.jsonata` is `LibDaysInMonth`.
+
+    Letters and digits only, like every other placeholder, so CloudFormation accepts it.
+    """
+    stem = fragment.name.removesuffix(".jsonata")
+    return "Lib" + stem[0].upper() + stem[1:]
+
+
+def library_fragments() -> tuple[Path, ...]:
+    """Every shared JSONata fragment under `statemachines/lib/`, by name."""
+    return tuple(sorted(_LIBRARY_DIR.glob("*.jsonata")))
+
+
+def definition_sources() -> tuple[Path, ...]:
+    """Every file a rendered definition is made of: the workflows' ASL and the shared fragments.
+
+    The local runtime watches these, so saving a fragment redeploys the machines that use it.
+    """
+    return (*(each.file for each in WORKFLOWS), *library_fragments())
+
+
+def library_substitutions() -> dict[str, str]:
+    """Each fragment's text as a placeholder value, escaped for the inside of a JSON string.
+
+    The definitions use a fragment inside a `{% ... %}` string, so its newlines become `\\n`
+    and the rendered file stays valid JSON; JSONata reads the newlines and `/* */` comments
+    as white space. Non-ASCII characters stay as they are, as in the definition files.
+    """
+    return {
+        library_placeholder(fragment): json.dumps(
+            fragment.read_text(encoding="utf-8").strip(), ensure_ascii=False
+        )[1:-1]
+        for fragment in library_fragments()
     }
 
 
