@@ -27,6 +27,7 @@ _STATEMACHINES_DIR: Final = shipped_path("statemachines")
 # Same syntax CloudFormation's DefinitionSubstitutions recognises: ${Name}.
 _PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 _LIBRARY_DIR: Final = _STATEMACHINES_DIR / "lib"
+_COMMENT: Final = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def default_board_rules() -> dict[str, Any]:
@@ -161,18 +162,26 @@ def definition_sources() -> tuple[Path, ...]:
 
 
 def library_substitutions() -> dict[str, str]:
-    """Each fragment's text as a placeholder value, escaped for the inside of a JSON string.
-
-    The definitions use a fragment inside a `{% ... %}` string, so its newlines become `\\n`
-    and the rendered file stays valid JSON; JSONata reads the newlines and `/* */` comments
-    as white space. Non-ASCII characters stay as they are, as in the definition files.
-    """
+    """Each fragment, compacted, as a placeholder value escaped for the inside of a JSON string."""
     return {
         library_placeholder(fragment): json.dumps(
-            fragment.read_text(encoding="utf-8").strip(), ensure_ascii=False
+            compact_fragment(fragment.read_text(encoding="utf-8")), ensure_ascii=False
         )[1:-1]
         for fragment in library_fragments()
     }
+
+
+def compact_fragment(text: str) -> str:
+    """The fragment on one line, without its `/* */` comments.
+
+    The fragments are written for people; the definitions get the bare expression, one line
+    as it stood in them before: asl-validator (the deploy check) takes a `{% ... %}` string
+    on one line only, and comments would only grow every definition. Joining lines is safe
+    because no string or regex literal in a fragment spans lines or holds `/*`
+    (tests/workflows/test_jsonata_library.py checks both).
+    """
+    code = _COMMENT.sub("", text)
+    return " ".join(line.strip() for line in code.splitlines() if line.strip())
 
 
 def render_definition(workflow: Workflow, substitutions: Mapping[str, str]) -> str:
