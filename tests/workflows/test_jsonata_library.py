@@ -2,7 +2,7 @@
 
 A definition binds a helper through its placeholder (`$daysInMonth := ${LibDaysInMonth};`);
 these tests fail when a definition spells a helper out by hand instead, when a fragment is not
-used, or when a fragment would not survive rendering into a JSON string.
+used, or when compacting a fragment onto one line (as it is rendered) could change it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pytest
 
 from leaderboard.definitions import (
     WORKFLOWS,
-    DefinitionSettings,
     compact_fragment,
     definition_sources,
     library_fragments,
@@ -25,14 +24,8 @@ from leaderboard.definitions import (
     render_definition,
     substitutions,
 )
+from tests.workflows.test_definitions import SETTINGS
 
-SETTINGS = DefinitionSettings(
-    momento_sorted_set_endpoint="https://sorted.example.com",
-    momento_endpoint="https://momento.example.com",
-    cache_name="games",
-    connection_arn="arn:aws:events:us-east-1:123456789012:connection/leaderboard-dev-momento/1",
-    event_bus_name="leaderboard-dev",
-)
 FRAGMENTS = library_fragments()
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
