@@ -4,6 +4,10 @@ The ASL files under `statemachines/` are the single source of truth for AWS and 
 local runtime. They carry `${Name}` placeholders; `substitutions` produces the values for
 both sides (CDK passes them as `definition_substitutions`, the local runtime calls
 `render_definition`), so a deployed stage and a laptop can never disagree on them.
+
+JSONata helpers that several definitions use are written once, as readable multi-line
+fragments in `statemachines/lib/<helper>.jsonata`, and inlined through the same placeholders
+(`${LibDaysInMonth}` is `lib/daysInMonth.jsonata`), so no definition keeps a copy of its own.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from leaderboard.shipped_files import shipped_path
 _STATEMACHINES_DIR: Final = shipped_path("statemachines")
 # Same syntax CloudFormation's DefinitionSubstitutions recognises: ${Name}.
 _PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+_LIBRARY_DIR: Final = _STATEMACHINES_DIR / "lib"
+_COMMENT: Final = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,53 @@ def substitutions(settings: DefinitionSettings) -> dict[str, str]:
         "EventBusName": settings.event_bus_name,
         "BoardRules": json.dumps(rules_json)[1:-1],
         "ArchiveBucket": settings.archive_bucket,
+        **library_substitutions(),
     }
+
+
+def library_placeholder(fragment: Path) -> str:
+    """The placeholder name a library fragment fills: `lib/daysInMonth.jsonata` is `LibDaysInMonth`.
+
+    Letters and digits only, like every other placeholder, so CloudFormation accepts it.
+    """
+    stem = fragment.name.removesuffix(".jsonata")
+    return "Lib" + stem[0].upper() + stem[1:]
+
+
+def library_fragments() -> tuple[Path, ...]:
+    """Every shared JSONata fragment under `statemachines/lib/`, by name."""
+    return tuple(sorted(_LIBRARY_DIR.glob("*.jsonata")))
+
+
+def definition_sources() -> tuple[Path, ...]:
+    """Every file a rendered definition is made of: the workflows' ASL and the shared fragments.
+
+    The local runtime watches these, so saving a fragment redeploys the machines that use it.
+    """
+    return (*(each.file for each in WORKFLOWS), *library_fragments())
+
+
+def library_substitutions() -> dict[str, str]:
+    """Each fragment, compacted, as a placeholder value escaped for the inside of a JSON string."""
+    return {
+        library_placeholder(fragment): json.dumps(
+            compact_fragment(fragment.read_text(encoding="utf-8")), ensure_ascii=False
+        )[1:-1]
+        for fragment in library_fragments()
+    }
+
+
+def compact_fragment(text: str) -> str:
+    """The fragment on one line, without its `/* */` comments.
+
+    The fragments are written for people; the definitions get the bare expression, one line
+    as it stood in them before: asl-validator (the deploy check) takes a `{% ... %}` string
+    on one line only, and comments would only grow every definition. Joining lines is safe
+    because no string or regex literal in a fragment spans lines or holds `/*`
+    (tests/workflows/test_jsonata_library.py checks both).
+    """
+    code = _COMMENT.sub("", text)
+    return " ".join(line.strip() for line in code.splitlines() if line.strip())
 
 
 def render_definition(workflow: Workflow, substitutions: Mapping[str, str]) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError, EndpointConnectionError
 from rich.console import Console
 
-from leaderboard.definitions import WORKFLOWS, workflow
+from leaderboard.definitions import definition_sources, workflow
 from leaderboard.local.aws_client import ACCOUNT_ID, REGION, local_client
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
@@ -60,7 +60,7 @@ def _wait_for_signal() -> None:
 
 
 def _definition_files_signature() -> tuple[float, ...]:
-    return tuple(each.file.stat().st_mtime for each in WORKFLOWS)
+    return tuple(each.stat().st_mtime for each in definition_sources())
 
 
 def cmd_up(args: argparse.Namespace) -> None:
@@ -108,7 +108,7 @@ def cmd_up(args: argparse.Namespace) -> None:
 
 
 def _redeploy_on_change(stack: "LocalStack") -> None:
-    """Polls the definition files; a changed file updates its machine in place."""
+    """Polls the definition files and fragments; a change updates the machines in place."""
     seen = _definition_files_signature()
     while True:
         time.sleep(WATCH_INTERVAL_SECONDS)

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from leaderboard.client import LeaderboardClient, LeaderboardValidationError, validation
+from leaderboard.definitions import render_definition, substitutions
+from leaderboard.definitions import workflow as workflow_named
 from leaderboard.local.stack import LocalStack
 from leaderboard.local.stepfunctions.jsonata_eval import evaluate
 from tests.client.conftest import client_recording_requests
+from tests.workflows.test_definitions import SETTINGS
 
-DEFINITIONS = Path(__file__).parents[2] / "statemachines"
 # Each workflow that takes a period, with a request that is valid but for the period.
 REQUESTS: dict[str, dict[str, str]] = {
     "get-standing": {"leaderboard": "board", "name": "mario"},
@@ -67,7 +68,8 @@ def _client_cause(period: str) -> str | None:
 
 @pytest.mark.parametrize("workflow", REQUESTS)
 def test_client_and_definition_refuse_the_same_keys_with_the_same_message(workflow: str) -> None:
-    definition = json.loads((DEFINITIONS / f"{workflow}.asl.json").read_text())
+    # Rendered: the check's helpers are shared fragments (statemachines/lib/) inlined there.
+    definition = json.loads(render_definition(workflow_named(workflow), substitutions(SETTINGS)))
     problem = definition["States"]["Validate"]["Assign"]["problem"].removeprefix("{%")
     problem = problem.removesuffix("%}").strip()
     disagreements = {}

@@ -24,9 +24,9 @@ from pathlib import Path
 import leaderboard
 from leaderboard.board_rules import BOARDS_FILE, SCHEMA_FILE
 from leaderboard.client import LeaderboardClient
-from leaderboard.definitions import WORKFLOWS
+from leaderboard.definitions import definition_sources
 package = Path(leaderboard.__file__).parent
-shipped = [BOARDS_FILE, SCHEMA_FILE, *(each.file for each in WORKFLOWS)]
+shipped = [BOARDS_FILE, SCHEMA_FILE, *definition_sources()]
 print(json.dumps({
     "outside_package": [str(f) for f in shipped if not f.is_file() or package not in f.parents],
     "stage": LeaderboardClient("dev", region_name="us-east-1").stage,
@@ -63,8 +63,11 @@ def test_the_wheel_carries_the_package_and_its_data_and_nothing_else(wheel: Path
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names}
     assert tops == {"leaderboard", f"{DISTRIBUTION.replace('-', '_')}-0.1.0.dist-info"}
-    definitions = {path.name for path in (REPOSITORY / "statemachines").glob("*.asl.json")}
-    assert {n.removeprefix("leaderboard/statemachines/") for n in names} >= definitions
+    statemachines = REPOSITORY / "statemachines"
+    # The definitions and the shared JSONata fragments they inline (`statemachines/lib/`).
+    shipped = {str(p.relative_to(statemachines)) for p in statemachines.rglob("*") if p.is_file()}
+    assert any(name.startswith("lib/") for name in shipped)
+    assert {n.removeprefix("leaderboard/statemachines/") for n in names} >= shipped
     assert {"leaderboard/boards.json", "leaderboard/board_rules.schema.json"} <= set(names)
 
 
