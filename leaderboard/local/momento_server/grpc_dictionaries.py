@@ -14,12 +14,11 @@ import grpc
 from momento_wire_types import cacheclient_pb2 as cache_pb
 
 from leaderboard.local.momento_server.grpc_scalars import ttl_seconds_of
-from leaderboard.local.momento_server.grpc_status import cache_name_of, failure_of
+from leaderboard.local.momento_server.grpc_status import cache_name_of, failure_of, found_or_missing
 from leaderboard.local.momento_server.store import (
     Counter,
     Fields,
     FieldValues,
-    Length,
     Miss,
     Ok,
     Store,
@@ -125,11 +124,9 @@ class DictionaryRpcs:
         self, request: cache_pb._DictionaryLengthRequest, context: grpc.ServicerContext
     ) -> cache_pb._DictionaryLengthResponse:
         result = self._store.dictionary_length(cache_name_of(context), request.dictionary_name)
-        if isinstance(result, Length):
-            found = cache_pb._DictionaryLengthResponse._Found(length=result.length)
-            return cache_pb._DictionaryLengthResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._DictionaryLengthResponse(
-                missing=cache_pb._DictionaryLengthResponse._Missing()
-            )
-        raise failure_of(result, _READ_FIELDS)
+        return found_or_missing(
+            cache_pb._DictionaryLengthResponse,
+            result,
+            lambda hit: {"length": hit.length},
+            _READ_FIELDS,
+        )
