@@ -447,6 +447,7 @@ _MISS_KINDS: Final = {
 _Kind = TypeVar("_Kind", _Scalar, _SortedSet, _Dictionary, _Set, _List)
 # A collection type: created empty with a deadline, by a write, when absent.
 _Collection = TypeVar("_Collection", _SortedSet, _Dictionary, _Set, _List)
+_Answer = TypeVar("_Answer")  # what a read makes of the item it found
 
 
 def _wrong_type(key: bytes, expected: type[_Item], item: _Item) -> WrongType:
@@ -604,13 +605,7 @@ class Store:
     # -- scalars --------------------------------------------------------------------------
 
     def get(self, cache_name: str, key: bytes) -> GetResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _Scalar)
-            if not isinstance(found, _Scalar):
-                return found
-            return Hit(found.value)
+        return self._read(cache_name, key, _Scalar, lambda found: Hit(found.value))
 
     def set(
         self,
@@ -862,22 +857,16 @@ class Store:
     def sorted_set_get_scores(
         self, cache_name: str, key: bytes, values: Sequence[bytes]
     ) -> ScoresResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_values(values):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _SortedSet)
-            if not isinstance(found, _SortedSet):
-                return found
-            return Scores([(value, found.score(value)) for value in values])
+        return self._read(
+            cache_name,
+            key,
+            _SortedSet,
+            lambda found: Scores([(value, found.score(value)) for value in values]),
+            check_values(values),
+        )
 
     def sorted_set_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _SortedSet)
-            if not isinstance(found, _SortedSet):
-                return found
-            return Length(len(found.sort_keys))
+        return self._read(cache_name, key, _SortedSet, lambda found: Length(len(found.sort_keys)))
 
     def sorted_set_length_by_score(
         self,
@@ -886,15 +875,13 @@ class Store:
         min_score: ScoreBound | None = None,
         max_score: ScoreBound | None = None,
     ) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_score_bounds(
-            min_score, max_score
-        ):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _SortedSet)
-            if not isinstance(found, _SortedSet):
-                return found
-            return Length(len(found.score_index_range(min_score, max_score)))
+        return self._read(
+            cache_name,
+            key,
+            _SortedSet,
+            lambda found: Length(len(found.score_index_range(min_score, max_score))),
+            check_score_bounds(min_score, max_score),
+        )
 
     # -- dictionaries ---------------------------------------------------------------------
 
@@ -945,33 +932,19 @@ class Store:
     def dictionary_get(
         self, cache_name: str, key: bytes, fields: Sequence[bytes]
     ) -> FieldValuesResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_fields(
-            [(name, b"") for name in fields]
-        ):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _Dictionary)
-            if not isinstance(found, _Dictionary):
-                return found
-            return FieldValues([found.fields.get(name) for name in fields])
+        return self._read(
+            cache_name,
+            key,
+            _Dictionary,
+            lambda found: FieldValues([found.fields.get(name) for name in fields]),
+            _check_fields([(name, b"") for name in fields]),
+        )
 
     def dictionary_fetch(self, cache_name: str, key: bytes) -> FieldsResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _Dictionary)
-            if not isinstance(found, _Dictionary):
-                return found
-            return Fields(dict(found.fields))
+        return self._read(cache_name, key, _Dictionary, lambda found: Fields(dict(found.fields)))
 
     def dictionary_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _Dictionary)
-            if not isinstance(found, _Dictionary):
-                return found
-            return Length(len(found.fields))
+        return self._read(cache_name, key, _Dictionary, lambda found: Length(len(found.fields)))
 
     def dictionary_remove(
         self, cache_name: str, key: bytes, fields: Sequence[bytes] | None
@@ -1061,22 +1034,16 @@ class Store:
     def set_contains(
         self, cache_name: str, key: bytes, elements: Sequence[bytes]
     ) -> MembershipResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_set_elements(elements):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _Set)
-            if not isinstance(found, _Set):
-                return found
-            return Membership([element in found.elements for element in elements])
+        return self._read(
+            cache_name,
+            key,
+            _Set,
+            lambda found: Membership([element in found.elements for element in elements]),
+            _check_set_elements(elements),
+        )
 
     def set_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _Set)
-            if not isinstance(found, _Set):
-                return found
-            return Length(len(found.elements))
+        return self._read(cache_name, key, _Set, lambda found: Length(len(found.elements)))
 
     # -- lists ----------------------------------------------------------------------------
 
@@ -1125,13 +1092,7 @@ class Store:
         self, cache_name: str, key: bytes, start: int | None = None, end: int | None = None
     ) -> MembersResult:
         """The values from `start` (inclusive) to `end` (exclusive), Python-slice style."""
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable(cache_name, key, _List)
-            if not isinstance(found, _List):
-                return found
-            return Members(found.values[start:end])
+        return self._read(cache_name, key, _List, lambda found: Members(found.values[start:end]))
 
     def list_retain(
         self,
@@ -1169,13 +1130,27 @@ class Store:
             return Length(len(found.values))
 
     def list_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+        return self._read(cache_name, key, _List, lambda found: Length(len(found.values)))
+
+    # -- reads of one item --------------------------------------------------------------
+
+    def _read(
+        self,
+        cache_name: str,
+        key: bytes,
+        kind: type[_Kind],
+        read: Callable[[_Kind], _Answer],
+        check: InvalidArgument | None = None,
+    ) -> _Answer | Miss | Failure:
+        """`read` applied, under the lock, to the item of type `kind` under `key`; or the
+        key's problem, else `check` (the other arguments' problem), else the miss or failure."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check:
             return problem
         with self._lock:
-            found = self._readable(cache_name, key, _List)
-            if not isinstance(found, _List):
+            found = self._readable(cache_name, key, kind)
+            if isinstance(found, Miss | Failure):
                 return found
-            return Length(len(found.values))
+            return read(found)
 
     # -- internals (call with the lock held) ----------------------------------------------
 
