@@ -17,9 +17,6 @@ from leaderboard.local.momento_server.grpc_scalars import ttl_seconds_of
 from leaderboard.local.momento_server.grpc_status import cache_name_of, failure_of, found_or_missing
 from leaderboard.local.momento_server.store import (
     Counter,
-    Fields,
-    FieldValues,
-    Miss,
     Ok,
     Store,
 )
@@ -75,37 +72,35 @@ class DictionaryRpcs:
         result = self._store.dictionary_get(
             cache_name_of(context), request.dictionary_name, list(request.fields)
         )
-        if isinstance(result, FieldValues):
-            parts = [
-                _GetPart(result=cache_pb.Miss)
-                if value is None
-                else _GetPart(result=cache_pb.Hit, cache_body=value)
-                for value in result.values
-            ]
-            found = cache_pb._DictionaryGetResponse._Found(items=parts)
-            return cache_pb._DictionaryGetResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._DictionaryGetResponse(
-                missing=cache_pb._DictionaryGetResponse._Missing()
-            )
-        raise failure_of(result, _READ_FIELDS)
+        return found_or_missing(
+            cache_pb._DictionaryGetResponse,
+            result,
+            lambda hit: {
+                "items": [
+                    _GetPart(result=cache_pb.Miss)
+                    if value is None
+                    else _GetPart(result=cache_pb.Hit, cache_body=value)
+                    for value in hit.values
+                ]
+            },
+            _READ_FIELDS,
+        )
 
     def DictionaryFetch(
         self, request: cache_pb._DictionaryFetchRequest, context: grpc.ServicerContext
     ) -> cache_pb._DictionaryFetchResponse:
         result = self._store.dictionary_fetch(cache_name_of(context), request.dictionary_name)
-        if isinstance(result, Fields):
-            pairs = [
-                cache_pb._DictionaryFieldValuePair(field=name, value=value)
-                for name, value in result.items.items()
-            ]
-            found = cache_pb._DictionaryFetchResponse._Found(items=pairs)
-            return cache_pb._DictionaryFetchResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._DictionaryFetchResponse(
-                missing=cache_pb._DictionaryFetchResponse._Missing()
-            )
-        raise failure_of(result, _READ_FIELDS)
+        return found_or_missing(
+            cache_pb._DictionaryFetchResponse,
+            result,
+            lambda hit: {
+                "items": [
+                    cache_pb._DictionaryFieldValuePair(field=name, value=value)
+                    for name, value in hit.items.items()
+                ]
+            },
+            _READ_FIELDS,
+        )
 
     def DictionaryDelete(
         self, request: cache_pb._DictionaryDeleteRequest, context: grpc.ServicerContext
