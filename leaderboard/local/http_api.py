@@ -12,7 +12,6 @@ import json
 import logging
 import socket
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
 from threading import Thread
 from types import TracebackType
 from typing import Any, Final, Self
@@ -35,6 +34,7 @@ from leaderboard.http_api.routes import (
     workflow_input,
 )
 from leaderboard.local.aws_client import local_client
+from leaderboard.local.cheroot_thread import serve_in_thread, stop_serving
 from leaderboard.local.endpoints import HTTP_API_LOCAL_KEY, HTTP_API_PORT, LOCAL_HOST
 
 _JSON: Final = "application/json"
@@ -155,21 +155,11 @@ class LocalHttpApi:
             request_queue_size=socket.SOMAXCONN,
         )
         server.shutdown_timeout = 0
-        prepared: Future[None] = Future()
-        thread = Thread(target=_serve, args=(server, prepared), name="http-api", daemon=True)
-        thread.start()
-        try:
-            prepared.result()
-        except BaseException:
-            thread.join()
-            raise
-        self._server, self._thread = server, thread
+        self._server, self._thread = server, serve_in_thread(server, "http-api")
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-        if self._thread is not None:
-            self._thread.join()
+        if self._server is not None and self._thread is not None:
+            stop_serving(self._server, self._thread)
         self._server, self._thread = None, None
 
     def __enter__(self) -> Self:
@@ -183,13 +173,3 @@ class LocalHttpApi:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def _serve(server: wsgi.Server, prepared: Future[None]) -> None:
-    try:
-        server.prepare()
-    except BaseException as error:
-        prepared.set_exception(error)
-        return
-    prepared.set_result(None)
-    server.serve()

@@ -14,13 +14,9 @@ import grpc
 from momento_wire_types import cacheclient_pb2 as cache_pb
 
 from leaderboard.local.momento_server.grpc_scalars import ttl_seconds_of
-from leaderboard.local.momento_server.grpc_status import cache_name_of, failure_of
+from leaderboard.local.momento_server.grpc_status import cache_name_of, failure_of, found_or_missing
 from leaderboard.local.momento_server.store import (
     Counter,
-    Fields,
-    FieldValues,
-    Length,
-    Miss,
     Ok,
     Store,
 )
@@ -76,37 +72,35 @@ class DictionaryRpcs:
         result = self._store.dictionary_get(
             cache_name_of(context), request.dictionary_name, list(request.fields)
         )
-        if isinstance(result, FieldValues):
-            parts = [
-                _GetPart(result=cache_pb.Miss)
-                if value is None
-                else _GetPart(result=cache_pb.Hit, cache_body=value)
-                for value in result.values
-            ]
-            found = cache_pb._DictionaryGetResponse._Found(items=parts)
-            return cache_pb._DictionaryGetResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._DictionaryGetResponse(
-                missing=cache_pb._DictionaryGetResponse._Missing()
-            )
-        raise failure_of(result, _READ_FIELDS)
+        return found_or_missing(
+            cache_pb._DictionaryGetResponse,
+            result,
+            lambda hit: {
+                "items": [
+                    _GetPart(result=cache_pb.Miss)
+                    if value is None
+                    else _GetPart(result=cache_pb.Hit, cache_body=value)
+                    for value in hit.values
+                ]
+            },
+            _READ_FIELDS,
+        )
 
     def DictionaryFetch(
         self, request: cache_pb._DictionaryFetchRequest, context: grpc.ServicerContext
     ) -> cache_pb._DictionaryFetchResponse:
         result = self._store.dictionary_fetch(cache_name_of(context), request.dictionary_name)
-        if isinstance(result, Fields):
-            pairs = [
-                cache_pb._DictionaryFieldValuePair(field=name, value=value)
-                for name, value in result.items.items()
-            ]
-            found = cache_pb._DictionaryFetchResponse._Found(items=pairs)
-            return cache_pb._DictionaryFetchResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._DictionaryFetchResponse(
-                missing=cache_pb._DictionaryFetchResponse._Missing()
-            )
-        raise failure_of(result, _READ_FIELDS)
+        return found_or_missing(
+            cache_pb._DictionaryFetchResponse,
+            result,
+            lambda hit: {
+                "items": [
+                    cache_pb._DictionaryFieldValuePair(field=name, value=value)
+                    for name, value in hit.items.items()
+                ]
+            },
+            _READ_FIELDS,
+        )
 
     def DictionaryDelete(
         self, request: cache_pb._DictionaryDeleteRequest, context: grpc.ServicerContext
@@ -125,11 +119,9 @@ class DictionaryRpcs:
         self, request: cache_pb._DictionaryLengthRequest, context: grpc.ServicerContext
     ) -> cache_pb._DictionaryLengthResponse:
         result = self._store.dictionary_length(cache_name_of(context), request.dictionary_name)
-        if isinstance(result, Length):
-            found = cache_pb._DictionaryLengthResponse._Found(length=result.length)
-            return cache_pb._DictionaryLengthResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._DictionaryLengthResponse(
-                missing=cache_pb._DictionaryLengthResponse._Missing()
-            )
-        raise failure_of(result, _READ_FIELDS)
+        return found_or_missing(
+            cache_pb._DictionaryLengthResponse,
+            result,
+            lambda hit: {"length": hit.length},
+            _READ_FIELDS,
+        )

@@ -16,8 +16,8 @@ import grpc
 from momento_wire_types import cacheclient_pb2 as cache_pb
 
 from leaderboard.local.momento_server.grpc_scalars import ttl_seconds_of
-from leaderboard.local.momento_server.grpc_status import cache_name_of, failure_of
-from leaderboard.local.momento_server.store import Length, Members, Miss, Popped, Store
+from leaderboard.local.momento_server.grpc_status import cache_name_of, failure_of, found_or_missing
+from leaderboard.local.momento_server.store import Length, Store
 from leaderboard.momento_contract.arguments import CollectionTtl
 
 # Store field names -> the protobuf fields a gRPC caller set.
@@ -68,39 +68,32 @@ class ListRpcs:
         self, request: cache_pb._ListPopFrontRequest, context: grpc.ServicerContext
     ) -> cache_pb._ListPopFrontResponse:
         result = self._store.list_pop(cache_name_of(context), request.list_name, front=True)
-        if isinstance(result, Popped):
-            found = cache_pb._ListPopFrontResponse._Found(
-                front=result.value, list_length=result.length
-            )
-            return cache_pb._ListPopFrontResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._ListPopFrontResponse(missing=cache_pb._ListPopFrontResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._ListPopFrontResponse,
+            result,
+            lambda hit: {"front": hit.value, "list_length": hit.length},
+            _FIELDS,
+        )
 
     def ListPopBack(
         self, request: cache_pb._ListPopBackRequest, context: grpc.ServicerContext
     ) -> cache_pb._ListPopBackResponse:
         result = self._store.list_pop(cache_name_of(context), request.list_name, front=False)
-        if isinstance(result, Popped):
-            found = cache_pb._ListPopBackResponse._Found(
-                back=result.value, list_length=result.length
-            )
-            return cache_pb._ListPopBackResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._ListPopBackResponse(missing=cache_pb._ListPopBackResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._ListPopBackResponse,
+            result,
+            lambda hit: {"back": hit.value, "list_length": hit.length},
+            _FIELDS,
+        )
 
     def ListFetch(
         self, request: cache_pb._ListFetchRequest, context: grpc.ServicerContext
     ) -> cache_pb._ListFetchResponse:
         start, end = _range_of(request)
         result = self._store.list_fetch(cache_name_of(context), request.list_name, start, end)
-        if isinstance(result, Members):
-            found = cache_pb._ListFetchResponse._Found(values=result.elements)
-            return cache_pb._ListFetchResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._ListFetchResponse(missing=cache_pb._ListFetchResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._ListFetchResponse, result, lambda hit: {"values": hit.elements}, _FIELDS
+        )
 
     def ListRetain(
         self, request: cache_pb._ListRetainRequest, context: grpc.ServicerContext
@@ -108,12 +101,9 @@ class ListRpcs:
         start, end = _range_of(request)
         ttl = CollectionTtl(ttl_seconds_of(request.ttl_milliseconds), refresh=request.refresh_ttl)
         result = self._store.list_retain(cache_name_of(context), request.list_name, start, end, ttl)
-        if isinstance(result, Length):
-            found = cache_pb._ListRetainResponse._Found(list_length=result.length)
-            return cache_pb._ListRetainResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._ListRetainResponse(missing=cache_pb._ListRetainResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._ListRetainResponse, result, lambda hit: {"list_length": hit.length}, _FIELDS
+        )
 
     def ListRemove(
         self, request: cache_pb._ListRemoveRequest, context: grpc.ServicerContext
@@ -121,23 +111,17 @@ class ListRpcs:
         result = self._store.list_remove_value(
             cache_name_of(context), request.list_name, request.all_elements_with_value
         )
-        if isinstance(result, Length):
-            found = cache_pb._ListRemoveResponse._Found(list_length=result.length)
-            return cache_pb._ListRemoveResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._ListRemoveResponse(missing=cache_pb._ListRemoveResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._ListRemoveResponse, result, lambda hit: {"list_length": hit.length}, _FIELDS
+        )
 
     def ListLength(
         self, request: cache_pb._ListLengthRequest, context: grpc.ServicerContext
     ) -> cache_pb._ListLengthResponse:
         result = self._store.list_length(cache_name_of(context), request.list_name)
-        if isinstance(result, Length):
-            found = cache_pb._ListLengthResponse._Found(length=result.length)
-            return cache_pb._ListLengthResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._ListLengthResponse(missing=cache_pb._ListLengthResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._ListLengthResponse, result, lambda hit: {"length": hit.length}, _FIELDS
+        )
 
     def _push(
         self,

@@ -20,11 +20,9 @@ from leaderboard.local.momento_server.grpc_status import (
     RpcStatusError,
     cache_name_of,
     failure_of,
+    found_or_missing,
 )
 from leaderboard.local.momento_server.store import (
-    Length,
-    Members,
-    Membership,
     Miss,
     Ok,
     Store,
@@ -79,34 +77,25 @@ class SetRpcs:
         self, request: cache_pb._SetFetchRequest, context: grpc.ServicerContext
     ) -> cache_pb._SetFetchResponse:
         result = self._store.set_fetch(cache_name_of(context), request.set_name)
-        if isinstance(result, Members):
-            found = cache_pb._SetFetchResponse._Found(elements=result.elements)
-            return cache_pb._SetFetchResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._SetFetchResponse(missing=cache_pb._SetFetchResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._SetFetchResponse, result, lambda hit: {"elements": hit.elements}, _FIELDS
+        )
 
     def SetSample(
         self, request: cache_pb._SetSampleRequest, context: grpc.ServicerContext
     ) -> cache_pb._SetSampleResponse:
         result = self._store.set_sample(cache_name_of(context), request.set_name, request.limit)
-        if isinstance(result, Members):
-            found = cache_pb._SetSampleResponse._Found(elements=result.elements)
-            return cache_pb._SetSampleResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._SetSampleResponse(missing=cache_pb._SetSampleResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._SetSampleResponse, result, lambda hit: {"elements": hit.elements}, _FIELDS
+        )
 
     def SetPop(
         self, request: cache_pb._SetPopRequest, context: grpc.ServicerContext
     ) -> cache_pb._SetPopResponse:
         result = self._store.set_pop(cache_name_of(context), request.set_name, request.count)
-        if isinstance(result, Members):
-            found = cache_pb._SetPopResponse._Found(elements=result.elements)
-            return cache_pb._SetPopResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._SetPopResponse(missing=cache_pb._SetPopResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._SetPopResponse, result, lambda hit: {"elements": hit.elements}, _FIELDS
+        )
 
     def SetContains(
         self, request: cache_pb._SetContainsRequest, context: grpc.ServicerContext
@@ -114,20 +103,14 @@ class SetRpcs:
         result = self._store.set_contains(
             cache_name_of(context), request.set_name, list(request.elements)
         )
-        if isinstance(result, Membership):
-            found = cache_pb._SetContainsResponse._Found(contains=result.contains)
-            return cache_pb._SetContainsResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._SetContainsResponse(missing=cache_pb._SetContainsResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._SetContainsResponse, result, lambda hit: {"contains": hit.contains}, _FIELDS
+        )
 
     def SetLength(
         self, request: cache_pb._SetLengthRequest, context: grpc.ServicerContext
     ) -> cache_pb._SetLengthResponse:
         result = self._store.set_length(cache_name_of(context), request.set_name)
-        if isinstance(result, Length):
-            found = cache_pb._SetLengthResponse._Found(length=result.length)
-            return cache_pb._SetLengthResponse(found=found)
-        if isinstance(result, Miss):
-            return cache_pb._SetLengthResponse(missing=cache_pb._SetLengthResponse._Missing())
-        raise failure_of(result, _FIELDS)
+        return found_or_missing(
+            cache_pb._SetLengthResponse, result, lambda hit: {"length": hit.length}, _FIELDS
+        )

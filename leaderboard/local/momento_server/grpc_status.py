@@ -11,14 +11,16 @@ renames that make the message name the field the caller actually set.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
 
 import grpc
 
 from leaderboard.local.momento_server.store import (
     CacheAlreadyExists,
     CacheNotFound,
+    Failure,
+    Miss,
     NotAnInteger,
     WrongType,
 )
@@ -26,6 +28,9 @@ from leaderboard.local.momento_server.topics import TopicCacheNotFound, TopicInv
 from leaderboard.momento_contract.arguments import InvalidArgument
 
 CACHE_METADATA_KEY: Final = "cache"  # the SDK names the cache of every data call here
+
+_Hit = TypeVar("_Hit")
+_Response = TypeVar("_Response")
 
 
 class RpcStatusError(Exception):
@@ -78,3 +83,19 @@ def cache_name_of(context: grpc.ServicerContext) -> str:
         if key == CACHE_METADATA_KEY and value:
             return str(value)
     raise invalid_argument(CACHE_METADATA_KEY, "metadata must name the cache")
+
+
+def found_or_missing(
+    response: Callable[..., _Response],
+    result: _Hit | Miss | Failure,
+    found: Callable[[_Hit], Mapping[str, object]],
+    field_names: Mapping[str, str],
+) -> _Response:
+    """The answer Momento's collection reads share: a miss is `missing`; a failure raises its
+    status; a hit is `found`, with the fields `found` takes from it."""
+    nested: Any = response  # each such response message nests its `_Found` and `_Missing`
+    if isinstance(result, Miss):
+        return response(missing=nested._Missing())
+    if isinstance(result, Failure):
+        raise failure_of(result, field_names)
+    return response(found=nested._Found(**found(result)))

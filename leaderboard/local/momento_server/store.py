@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeVar
 
 from sortedcontainers import SortedList
 
@@ -436,8 +436,22 @@ _TYPE_NAMES: Final = {
 }
 
 
-def _wrong_type(key: bytes, expected: str, item: _Item) -> WrongType:
-    return WrongType(key, expected=expected, actual=_TYPE_NAMES[type(item)])
+_MISS_KINDS: Final = {
+    _Scalar: MissKind.KEY,
+    _SortedSet: MissKind.SORTED_SET,
+    _Dictionary: MissKind.DICTIONARY,
+    _Set: MissKind.SET,
+    _List: MissKind.LIST,
+}
+# One item type, so a lookup can return the type it was asked for.
+_Kind = TypeVar("_Kind", _Scalar, _SortedSet, _Dictionary, _Set, _List)
+# A collection type: created empty with a deadline, by a write, when absent.
+_Collection = TypeVar("_Collection", _SortedSet, _Dictionary, _Set, _List)
+_Answer = TypeVar("_Answer")  # what a read makes of the item it found
+
+
+def _wrong_type(key: bytes, expected: type[_Item], item: _Item) -> WrongType:
+    return WrongType(key, expected=_TYPE_NAMES[expected], actual=_TYPE_NAMES[type(item)])
 
 
 _Cache: TypeAlias = dict[bytes, _Item]
@@ -591,18 +605,7 @@ class Store:
     # -- scalars --------------------------------------------------------------------------
 
     def get(self, cache_name: str, key: bytes) -> GetResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            cache = self._caches.get(cache_name)
-            if cache is None:
-                return CacheNotFound(cache_name)
-            item = self._live(cache, key)
-            if item is None:
-                return Miss(MissKind.KEY)
-            if not isinstance(item, _Scalar):
-                return _wrong_type(key, "scalar", item)
-            return Hit(item.value)
+        return self._read(cache_name, key, _Scalar, lambda found: Hit(found.value))
 
     def set(
         self,
@@ -630,7 +633,7 @@ class Store:
             if condition.kind is not SetConditionKind.ALWAYS:
                 item = self._live(cache, key)
                 if item is not None and not isinstance(item, _Scalar):
-                    return _wrong_type(key, "scalar", item)
+                    return _wrong_type(key, _Scalar, item)
                 if not _condition_holds(condition, None if item is None else item.value):
                     return NotStored()
             cache[key] = _Scalar(value, _deadline(ttl_seconds, self._clock()))
@@ -644,12 +647,10 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_ttl(ttl_seconds):
             return problem
         with self._lock:
-            cache = self._caches.get(cache_name)
-            if cache is None:
-                return CacheNotFound(cache_name)
-            item = self._live(cache, key)
-            if item is not None and not isinstance(item, _Scalar):
-                return _wrong_type(key, "scalar", item)
+            found = self._found(cache_name, key, _Scalar)
+            if not isinstance(found, tuple):
+                return found
+            cache, item = found
             current = 0 if item is None else _integer_of(item.value)
             if current is None:
                 return NotAnInteger(key, "the value is not a base-10 64-bit integer")
@@ -722,7 +723,7 @@ class Store:
         if problem := self._check_write(key, ttl) or check_elements(elements):
             return problem
         with self._lock:
-            found = self._writable_set(cache_name, key, ttl)
+            found = self._writable(cache_name, key, _SortedSet, ttl)
             if not isinstance(found, _SortedSet):
                 return found
             for value, score in elements:
@@ -745,17 +746,15 @@ class Store:
         ):
             return problem
         with self._lock:
-            cache = self._caches.get(cache_name)
-            if cache is None:
-                return CacheNotFound(cache_name)
-            existing = self._live(cache, key)
-            if existing is not None and not isinstance(existing, _SortedSet):
-                return _wrong_type(key, "sorted set", existing)
+            found = self._found(cache_name, key, _SortedSet)
+            if not isinstance(found, tuple):
+                return found
+            cache, existing = found
             current = None if existing is None else existing.score(value)
             new_score = (0.0 if current is None else current) + float(amount)
             if not math.isfinite(new_score):
                 return InvalidArgument("amount", "would make the score non-finite")
-            self._claim_set(cache, key, existing, ttl).put(value, new_score)
+            self._claim(cache, key, _SortedSet, existing, ttl).put(value, new_score)
             return Score(value, new_score)
 
     def sorted_set_remove(
@@ -765,7 +764,7 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_values(values):
             return problem
         with self._lock:
-            found = self._readable_set(cache_name, key)
+            found = self._readable(cache_name, key, _SortedSet)
             if isinstance(found, Miss):
                 return OK
             if not isinstance(found, _SortedSet):
@@ -791,7 +790,7 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_ranks(start_rank, end_rank):
             return problem
         with self._lock:
-            found = self._readable_set(cache_name, key)
+            found = self._readable(cache_name, key, _SortedSet)
             if not isinstance(found, _SortedSet):
                 return found
             start, stop = _resolve_ranks(start_rank, end_rank, len(found.sort_keys))
@@ -816,7 +815,7 @@ class Store:
         ):
             return problem
         with self._lock:
-            found = self._readable_set(cache_name, key)
+            found = self._readable(cache_name, key, _SortedSet)
             if not isinstance(found, _SortedSet):
                 return found
             span = found.score_index_range(min_score, max_score)
@@ -837,7 +836,7 @@ class Store:
         ):
             return problem
         with self._lock:
-            found = self._readable_set(cache_name, key)
+            found = self._readable(cache_name, key, _SortedSet)
             if not isinstance(found, _SortedSet):
                 return found
             rank = found.rank(value, order)
@@ -849,7 +848,7 @@ class Store:
         ):
             return problem
         with self._lock:
-            found = self._readable_set(cache_name, key)
+            found = self._readable(cache_name, key, _SortedSet)
             if not isinstance(found, _SortedSet):
                 return found
             score = found.score(value)
@@ -858,22 +857,16 @@ class Store:
     def sorted_set_get_scores(
         self, cache_name: str, key: bytes, values: Sequence[bytes]
     ) -> ScoresResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_values(values):
-            return problem
-        with self._lock:
-            found = self._readable_set(cache_name, key)
-            if not isinstance(found, _SortedSet):
-                return found
-            return Scores([(value, found.score(value)) for value in values])
+        return self._read(
+            cache_name,
+            key,
+            _SortedSet,
+            lambda found: Scores([(value, found.score(value)) for value in values]),
+            check_values(values),
+        )
 
     def sorted_set_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable_set(cache_name, key)
-            if not isinstance(found, _SortedSet):
-                return found
-            return Length(len(found.sort_keys))
+        return self._read(cache_name, key, _SortedSet, lambda found: Length(len(found.sort_keys)))
 
     def sorted_set_length_by_score(
         self,
@@ -882,15 +875,13 @@ class Store:
         min_score: ScoreBound | None = None,
         max_score: ScoreBound | None = None,
     ) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check_score_bounds(
-            min_score, max_score
-        ):
-            return problem
-        with self._lock:
-            found = self._readable_set(cache_name, key)
-            if not isinstance(found, _SortedSet):
-                return found
-            return Length(len(found.score_index_range(min_score, max_score)))
+        return self._read(
+            cache_name,
+            key,
+            _SortedSet,
+            lambda found: Length(len(found.score_index_range(min_score, max_score))),
+            check_score_bounds(min_score, max_score),
+        )
 
     # -- dictionaries ---------------------------------------------------------------------
 
@@ -905,7 +896,7 @@ class Store:
         if problem := self._check_write(key, ttl) or _check_fields(items):
             return problem
         with self._lock:
-            found = self._writable_dictionary(cache_name, key, ttl)
+            found = self._writable(cache_name, key, _Dictionary, ttl)
             if not isinstance(found, _Dictionary):
                 return found
             found.fields.update(items)
@@ -923,12 +914,10 @@ class Store:
         if problem := self._check_write(key, ttl) or _check_fields([(field_name, b"")]):
             return problem
         with self._lock:
-            cache = self._caches.get(cache_name)
-            if cache is None:
-                return CacheNotFound(cache_name)
-            item = self._live(cache, key)
-            if item is not None and not isinstance(item, _Dictionary):
-                return _wrong_type(key, "dictionary", item)
+            found = self._found(cache_name, key, _Dictionary)
+            if not isinstance(found, tuple):
+                return found
+            cache, item = found
             stored = None if item is None else item.fields.get(field_name)
             current = 0 if stored is None else _integer_of(stored)
             if current is None:
@@ -936,39 +925,26 @@ class Store:
             total = current + amount
             if not _INT64_MIN <= total <= _INT64_MAX:
                 return NotAnInteger(key, "the result would overflow a 64-bit integer")
-            self._claim_dictionary(cache, key, item, ttl).fields[field_name] = str(total).encode()
+            claimed = self._claim(cache, key, _Dictionary, item, ttl)
+            claimed.fields[field_name] = str(total).encode()
             return Counter(total)
 
     def dictionary_get(
         self, cache_name: str, key: bytes, fields: Sequence[bytes]
     ) -> FieldValuesResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_fields(
-            [(name, b"") for name in fields]
-        ):
-            return problem
-        with self._lock:
-            found = self._readable_dictionary(cache_name, key)
-            if not isinstance(found, _Dictionary):
-                return found
-            return FieldValues([found.fields.get(name) for name in fields])
+        return self._read(
+            cache_name,
+            key,
+            _Dictionary,
+            lambda found: FieldValues([found.fields.get(name) for name in fields]),
+            _check_fields([(name, b"") for name in fields]),
+        )
 
     def dictionary_fetch(self, cache_name: str, key: bytes) -> FieldsResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable_dictionary(cache_name, key)
-            if not isinstance(found, _Dictionary):
-                return found
-            return Fields(dict(found.fields))
+        return self._read(cache_name, key, _Dictionary, lambda found: Fields(dict(found.fields)))
 
     def dictionary_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable_dictionary(cache_name, key)
-            if not isinstance(found, _Dictionary):
-                return found
-            return Length(len(found.fields))
+        return self._read(cache_name, key, _Dictionary, lambda found: Length(len(found.fields)))
 
     def dictionary_remove(
         self, cache_name: str, key: bytes, fields: Sequence[bytes] | None
@@ -978,18 +954,15 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
-            cache = self._caches.get(cache_name)
-            if cache is None:
-                return CacheNotFound(cache_name)
-            item = self._live(cache, key)
-            if item is None:
+            found = self._readable(cache_name, key, _Dictionary)
+            if isinstance(found, Miss):
                 return OK
-            if not isinstance(item, _Dictionary):
-                return _wrong_type(key, "dictionary", item)
-            for name in fields if fields is not None else list(item.fields):
-                item.fields.pop(name, None)
-            if not item.fields:
-                del cache[key]
+            if not isinstance(found, _Dictionary):
+                return found
+            for name in fields if fields is not None else list(found.fields):
+                found.fields.pop(name, None)
+            if not found.fields:
+                del self._caches[cache_name][key]
             return OK
 
     # -- sets -----------------------------------------------------------------------------
@@ -1005,17 +978,10 @@ class Store:
         if problem := self._check_write(key, ttl) or _check_set_elements(elements):
             return problem
         with self._lock:
-            cache = self._caches.get(cache_name)
-            if cache is None:
-                return CacheNotFound(cache_name)
-            item = self._live(cache, key)
-            if item is not None and not isinstance(item, _Set):
-                return _wrong_type(key, "set", item)
-            if item is None:
-                item = cache[key] = _Set(_deadline(ttl.ttl_seconds, self._clock()))
-            elif ttl.refresh:
-                item.expires_at = _deadline(ttl.ttl_seconds, self._clock())
-            item.elements.update(elements)
+            found = self._writable(cache_name, key, _Set, ttl)
+            if not isinstance(found, _Set):
+                return found
+            found.elements.update(elements)
             return OK
 
     def set_remove(
@@ -1028,7 +994,7 @@ class Store:
         ):
             return problem
         with self._lock:
-            found = self._readable_set_of_elements(cache_name, key)
+            found = self._readable(cache_name, key, _Set)
             if not isinstance(found, _Set):
                 return found
             found.elements.difference_update(found.elements if elements is None else elements)
@@ -1044,7 +1010,7 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
-            found = self._readable_set_of_elements(cache_name, key)
+            found = self._readable(cache_name, key, _Set)
             if not isinstance(found, _Set):
                 return found
             elements = list(found.elements)
@@ -1057,7 +1023,7 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
-            found = self._readable_set_of_elements(cache_name, key)
+            found = self._readable(cache_name, key, _Set)
             if not isinstance(found, _Set):
                 return found
             popped = [found.elements.pop() for _ in range(min(count, len(found.elements)))]
@@ -1068,22 +1034,16 @@ class Store:
     def set_contains(
         self, cache_name: str, key: bytes, elements: Sequence[bytes]
     ) -> MembershipResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or _check_set_elements(elements):
-            return problem
-        with self._lock:
-            found = self._readable_set_of_elements(cache_name, key)
-            if not isinstance(found, _Set):
-                return found
-            return Membership([element in found.elements for element in elements])
+        return self._read(
+            cache_name,
+            key,
+            _Set,
+            lambda found: Membership([element in found.elements for element in elements]),
+            _check_set_elements(elements),
+        )
 
     def set_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable_set_of_elements(cache_name, key)
-            if not isinstance(found, _Set):
-                return found
-            return Length(len(found.elements))
+        return self._read(cache_name, key, _Set, lambda found: Length(len(found.elements)))
 
     # -- lists ----------------------------------------------------------------------------
 
@@ -1102,16 +1062,9 @@ class Store:
         if problem := self._check_write(key, ttl) or _check_list_values(values):
             return problem
         with self._lock:
-            cache = self._caches.get(cache_name)
-            if cache is None:
-                return CacheNotFound(cache_name)
-            item = self._live(cache, key)
-            if item is not None and not isinstance(item, _List):
-                return _wrong_type(key, "list", item)
-            if item is None:
-                item = cache[key] = _List(_deadline(ttl.ttl_seconds, self._clock()))
-            elif ttl.refresh:
-                item.expires_at = _deadline(ttl.ttl_seconds, self._clock())
+            item = self._writable(cache_name, key, _List, ttl)
+            if not isinstance(item, _List):
+                return item
             if front:
                 item.values[:0] = values
                 if truncate_to:
@@ -1127,7 +1080,7 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
-            found = self._readable_list(cache_name, key)
+            found = self._readable(cache_name, key, _List)
             if not isinstance(found, _List):
                 return found
             value = found.values.pop(0 if front else -1)
@@ -1139,13 +1092,7 @@ class Store:
         self, cache_name: str, key: bytes, start: int | None = None, end: int | None = None
     ) -> MembersResult:
         """The values from `start` (inclusive) to `end` (exclusive), Python-slice style."""
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
-            return problem
-        with self._lock:
-            found = self._readable_list(cache_name, key)
-            if not isinstance(found, _List):
-                return found
-            return Members(found.values[start:end])
+        return self._read(cache_name, key, _List, lambda found: Members(found.values[start:end]))
 
     def list_retain(
         self,
@@ -1159,7 +1106,7 @@ class Store:
         if problem := self._check_write(key, ttl):
             return problem
         with self._lock:
-            found = self._readable_list(cache_name, key)
+            found = self._readable(cache_name, key, _List)
             if not isinstance(found, _List):
                 return found
             found.values[:] = found.values[start:end]
@@ -1174,7 +1121,7 @@ class Store:
         if problem := check_bytes(key, "key", MAX_KEY_BYTES):
             return problem
         with self._lock:
-            found = self._readable_list(cache_name, key)
+            found = self._readable(cache_name, key, _List)
             if not isinstance(found, _List):
                 return found
             found.values[:] = [kept for kept in found.values if kept != value]
@@ -1183,13 +1130,27 @@ class Store:
             return Length(len(found.values))
 
     def list_length(self, cache_name: str, key: bytes) -> LengthResult:
-        if problem := check_bytes(key, "key", MAX_KEY_BYTES):
+        return self._read(cache_name, key, _List, lambda found: Length(len(found.values)))
+
+    # -- reads of one item --------------------------------------------------------------
+
+    def _read(
+        self,
+        cache_name: str,
+        key: bytes,
+        kind: type[_Kind],
+        read: Callable[[_Kind], _Answer],
+        check: InvalidArgument | None = None,
+    ) -> _Answer | Miss | Failure:
+        """`read` applied, under the lock, to the item of type `kind` under `key`; or the
+        key's problem, else `check` (the other arguments' problem), else the miss or failure."""
+        if problem := check_bytes(key, "key", MAX_KEY_BYTES) or check:
             return problem
         with self._lock:
-            found = self._readable_list(cache_name, key)
-            if not isinstance(found, _List):
+            found = self._readable(cache_name, key, kind)
+            if isinstance(found, Miss | Failure):
                 return found
-            return Length(len(found.values))
+            return read(found)
 
     # -- internals (call with the lock held) ----------------------------------------------
 
@@ -1202,91 +1163,57 @@ class Store:
             return None
         return item
 
-    def _readable_set(self, cache_name: str, key: bytes) -> _SortedSet | Miss | Failure:
+    def _found(
+        self, cache_name: str, key: bytes, kind: type[_Kind]
+    ) -> tuple[_Cache, _Kind | None] | Failure:
+        """The cache and the live item of type `kind` under `key` (None when absent), or why
+        not: no such cache, or an item of another type."""
+        cache = self._caches.get(cache_name)
+        if cache is None:
+            return CacheNotFound(cache_name)
+        item = self._live(cache, key)
+        if item is not None and not isinstance(item, kind):
+            return _wrong_type(key, kind, item)
+        return cache, item
+
+    def _readable(self, cache_name: str, key: bytes, kind: type[_Kind]) -> _Kind | Miss | Failure:
+        """The live item of type `kind` under `key`, or the miss or failure to answer."""
         cache = self._caches.get(cache_name)
         if cache is None:
             return CacheNotFound(cache_name)
         item = self._live(cache, key)
         if item is None:
-            return Miss(MissKind.SORTED_SET)
-        if not isinstance(item, _SortedSet):
-            return _wrong_type(key, "sorted set", item)
+            return Miss(_MISS_KINDS[kind])
+        if not isinstance(item, kind):
+            return _wrong_type(key, kind, item)
         return item
 
-    def _writable_set(
-        self, cache_name: str, key: bytes, ttl: CollectionTtl
-    ) -> _SortedSet | Failure:
-        """The set under `key`, created if absent, with its TTL applied per `ttl`."""
+    def _writable(
+        self, cache_name: str, key: bytes, kind: type[_Collection], ttl: CollectionTtl
+    ) -> _Collection | Failure:
+        """The collection under `key`, created if absent, with its TTL applied per `ttl`."""
         cache = self._caches.get(cache_name)
         if cache is None:
             return CacheNotFound(cache_name)
         item = self._live(cache, key)
-        if item is not None and not isinstance(item, _SortedSet):
-            return _wrong_type(key, "sorted set", item)
-        return self._claim_set(cache, key, item, ttl)
+        if item is not None and not isinstance(item, kind):
+            return _wrong_type(key, kind, item)
+        return self._claim(cache, key, kind, item, ttl)
 
-    def _claim_set(
-        self, cache: _Cache, key: bytes, live: _SortedSet | None, ttl: CollectionTtl
-    ) -> _SortedSet:
-        """`live` (the set `_live` found under `key`), or a new one if None, for a write:
-        a new set's TTL is applied per `ttl`, an existing one's refreshed if `ttl.refresh`.
-        Split from the lookup so an increment can refuse a non-finite result first."""
+    def _claim(
+        self,
+        cache: _Cache,
+        key: bytes,
+        kind: type[_Collection],
+        live: _Collection | None,
+        ttl: CollectionTtl,
+    ) -> _Collection:
+        """`live` (the collection `_live` found under `key`), or a new one if None, for a
+        write: a new one's TTL is applied per `ttl`, an existing one's refreshed if
+        `ttl.refresh`. Split from the lookup so an increment can refuse a bad result first."""
         if live is None:
-            live = cache[key] = _SortedSet(_deadline(ttl.ttl_seconds, self._clock()))
-        elif ttl.refresh:
-            live.expires_at = _deadline(ttl.ttl_seconds, self._clock())
-        return live
-
-    def _readable_dictionary(self, cache_name: str, key: bytes) -> _Dictionary | Miss | Failure:
-        cache = self._caches.get(cache_name)
-        if cache is None:
-            return CacheNotFound(cache_name)
-        item = self._live(cache, key)
-        if item is None:
-            return Miss(MissKind.DICTIONARY)
-        if not isinstance(item, _Dictionary):
-            return _wrong_type(key, "dictionary", item)
-        return item
-
-    def _readable_set_of_elements(self, cache_name: str, key: bytes) -> _Set | Miss | Failure:
-        cache = self._caches.get(cache_name)
-        if cache is None:
-            return CacheNotFound(cache_name)
-        item = self._live(cache, key)
-        if item is None:
-            return Miss(MissKind.SET)
-        if not isinstance(item, _Set):
-            return _wrong_type(key, "set", item)
-        return item
-
-    def _readable_list(self, cache_name: str, key: bytes) -> _List | Miss | Failure:
-        cache = self._caches.get(cache_name)
-        if cache is None:
-            return CacheNotFound(cache_name)
-        item = self._live(cache, key)
-        if item is None:
-            return Miss(MissKind.LIST)
-        if not isinstance(item, _List):
-            return _wrong_type(key, "list", item)
-        return item
-
-    def _writable_dictionary(
-        self, cache_name: str, key: bytes, ttl: CollectionTtl
-    ) -> _Dictionary | Failure:
-        cache = self._caches.get(cache_name)
-        if cache is None:
-            return CacheNotFound(cache_name)
-        item = self._live(cache, key)
-        if item is not None and not isinstance(item, _Dictionary):
-            return _wrong_type(key, "dictionary", item)
-        return self._claim_dictionary(cache, key, item, ttl)
-
-    def _claim_dictionary(
-        self, cache: _Cache, key: bytes, live: _Dictionary | None, ttl: CollectionTtl
-    ) -> _Dictionary:
-        """As `_claim_set`, for a dictionary."""
-        if live is None:
-            live = cache[key] = _Dictionary(_deadline(ttl.ttl_seconds, self._clock()))
+            live = kind(_deadline(ttl.ttl_seconds, self._clock()))
+            cache[key] = live
         elif ttl.refresh:
             live.expires_at = _deadline(ttl.ttl_seconds, self._clock())
         return live

@@ -9,7 +9,6 @@ backends in process-wide state, so two endpoints in one process share their reso
 import ipaddress
 import logging
 import socket
-from concurrent.futures import Future
 from threading import Thread
 from types import TracebackType
 from typing import Any, Final, Self
@@ -24,6 +23,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 
 from leaderboard.local import moto_extensions
 from leaderboard.local.aws_client import local_client
+from leaderboard.local.cheroot_thread import serve_in_thread, stop_serving
 from leaderboard.local.endpoints import AWS_ENDPOINT_PORT, LOCAL_HOST
 
 SERVICES: Final = (
@@ -137,23 +137,13 @@ class AwsEndpoint:
         server.gateway = _Gateway
         server.keep_alive_conn_limit = _KEEP_ALIVE_CONNECTIONS
         server.shutdown_timeout = _SHUTDOWN_GRACE_SECONDS
-        prepared: Future[None] = Future()
-        thread = Thread(target=_serve, args=(server, prepared), name="aws-endpoint", daemon=True)
-        thread.start()
-        try:
-            prepared.result()  # a busy port raises here, in the caller
-        except BaseException:
-            thread.join()  # already ending: it only reported the failure
-            raise
+        self._thread = serve_in_thread(server, "aws-endpoint")
         self._server = server
-        self._thread = thread
 
     def stop(self) -> None:
-        if self._server is None:
+        if self._server is None or self._thread is None:
             return
-        self._server.stop()  # closes idle connections, cuts off pending reads, joins the workers
-        if self._thread is not None:
-            self._thread.join()
+        stop_serving(self._server, self._thread)
         self._server = None
         self._thread = None
 
@@ -172,15 +162,3 @@ class AwsEndpoint:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def _serve(server: _Server, prepared: Future[None]) -> None:
-    """Binds and serves in a daemon thread: cheroot's workers inherit the daemon flag, so a
-    process that never stops its endpoint can still exit (as with werkzeug's server)."""
-    try:
-        server.prepare()
-    except BaseException as error:
-        prepared.set_exception(error)
-        return
-    prepared.set_result(None)
-    server.serve()
