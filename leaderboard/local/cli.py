@@ -31,7 +31,7 @@ from leaderboard.local.endpoints import (
 )
 from leaderboard.local.trace import render_timeline
 from leaderboard.local.trace_html import write_trace_html
-from leaderboard.naming import events_queue_name, state_machine_name
+from leaderboard.naming import api_key_secret_name, events_queue_name, state_machine_name
 
 if TYPE_CHECKING:
     from leaderboard.local.stack import LocalStack
@@ -73,6 +73,7 @@ def cmd_up(args: argparse.Namespace) -> None:
             momento_grpc_port=args.momento_grpc_port,
             momento_http_port=args.momento_http_port,
             aws_port=args.aws_port,
+            require_key=args.require_key,
         )
         stack.start()
     except ValueError as error:
@@ -84,6 +85,7 @@ def cmd_up(args: argparse.Namespace) -> None:
         console.print(f"  AWS endpoint      {stack.endpoint_url}  (account {ACCOUNT_ID}, {REGION})")
         console.print(f"  Momento HTTP      {stack.momento.http_url}")
         console.print(f"  Momento gRPC      {LOCAL_HOST}:{stack.momento.grpc_port}")
+        console.print(f"  Momento API key   {_key_hint(stack)}", highlight=False)
         console.print(f"  cache             {stack.cache_name}")
         console.print(f"  event bus         {stack.event_bus_name}")
         for deployment in stack.deployments:
@@ -102,6 +104,17 @@ def cmd_up(args: argparse.Namespace) -> None:
     finally:
         stack.stop()
     console.print("stopped")
+
+
+def _key_hint(stack: "LocalStack") -> str:
+    """How to get the key, never the key: it would end up in terminals' scrollback and logs."""
+    if not stack.require_key:
+        return "none required (any key is accepted, e.g. CredentialProvider.for_momento_local())"
+    return (
+        "required; read it with `python -m leaderboard.local momento-key` or "
+        f"`aws secretsmanager get-secret-value --secret-id {api_key_secret_name(stack.stage)} "
+        "--query SecretString --output text`"
+    )
 
 
 def _redeploy_on_change(stack: "LocalStack") -> None:
@@ -144,6 +157,15 @@ def cmd_momento(args: argparse.Namespace) -> None:
         console.print("Ctrl-C stops it.")
         _wait_for_signal()
     console.print("stopped")
+
+
+def cmd_momento_key(args: argparse.Namespace) -> int:
+    """Prints the stack's Momento API key, read from the local Secrets Manager as a function
+    would (only when asked: `up` never prints it)."""
+    secrets = local_client("secretsmanager", args.endpoint_url)
+    secret = secrets.get_secret_value(SecretId=api_key_secret_name(args.stage))
+    console.print(secret["SecretString"], highlight=False)
+    return 0
 
 
 def state_machine_arn(stage: str, workflow_name: str) -> str:
@@ -241,6 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--aws-port", type=int, default=AWS_ENDPOINT_PORT)
     up.add_argument("--momento-grpc-port", type=int, default=MOMENTO_GRPC_PORT)
     up.add_argument("--momento-http-port", type=int, default=MOMENTO_HTTP_PORT)
+    up.add_argument(
+        "--require-key",
+        action="store_true",
+        help="Momento accepts only the stack's key (default: any key, as Momento Local)",
+    )
     up.set_defaults(run=cmd_up)
 
     momento = commands.add_parser("momento", help="start only the Momento server until Ctrl-C")
@@ -275,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--follow", action="store_true", help="keep waiting for more")
     events.add_argument("--wait", type=int, default=1, help="seconds to wait for an event")
     events.set_defaults(run=cmd_events)
+
+    key = client_command("momento-key", "print the Momento API key of a `up --require-key`")
+    key.set_defaults(run=cmd_momento_key)
 
     close = client_command("close-period", "close a period now: archive, announce, reset")
     close.add_argument("leaderboard", metavar="LEADERBOARD")

@@ -2,9 +2,11 @@
 
 It wires the embedded Momento server to the AWS-compatible endpoint the way the CDK stack
 wires Momento to AWS: a random API key kept in Secrets Manager and in an EventBridge
-connection (never printed, never in a definition), the bridge's caller secret sent by that
-connection as an invocation header, an event bus whose every event lands in
-an SQS queue the CLI and tests read, and every workflow deployed from `statemachines/`.
+connection (never printed, never in a definition; the Momento server requires it only with
+`require_key`, and is otherwise open on loopback as Momento's own local server is), the
+bridge's caller secret sent by that connection as an invocation header, an event bus whose
+every event lands in an SQS queue the CLI and tests read, and every workflow deployed from
+`statemachines/`.
 
 moto's state is process-wide, so two stacks in one process need different stages; a
 stack removes what it created when it stops, so stacks can follow each other.
@@ -72,6 +74,9 @@ class LocalStack:
 
     Ports 0 pick free ports (tests); the defaults are the fixed ports the docs print.
     `momento_clock` is what Momento's TTLs run on (tests move it to see a board expire).
+    `require_key`: the Momento server accepts only the stack's key; without it the server
+    accepts any key (or none), so `CredentialProvider.for_momento_local()` works as is, and
+    the connection still sends the key (harmless, and the same wiring either way).
     """
 
     _running_stages: ClassVar[set[str]] = set()
@@ -86,6 +91,7 @@ class LocalStack:
         momento_http_port: int = MOMENTO_HTTP_PORT,
         aws_port: int = AWS_ENDPOINT_PORT,
         momento_clock: Callable[[], float] = time.monotonic,
+        require_key: bool = False,
     ) -> None:
         check_loopback(host)
         self._host = host
@@ -97,13 +103,14 @@ class LocalStack:
         self.clock: Final = LocalClock()
         self._scheduler: LocalScheduler | None = None
         self._api_key = secrets.token_urlsafe(API_KEY_BYTES)
+        self.require_key: Final = require_key
         self._caller_secret = secrets.token_urlsafe(API_KEY_BYTES)
         self._caller_secret_arn = ""
         self.momento: Final = MomentoServer(
             host=host,
             grpc_port=momento_grpc_port,
             http_port=momento_http_port,
-            api_keys=[self._api_key],
+            api_keys=[self._api_key] if require_key else [],
             caches=[self.cache_name],
             clock=momento_clock,
         )
