@@ -14,6 +14,8 @@ import signal
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -23,6 +25,8 @@ from rich.console import Console
 
 from leaderboard.definitions import WORKFLOWS, workflow
 from leaderboard.local.aws_client import ACCOUNT_ID, REGION, local_client
+from leaderboard.local.control import ADVANCE_PATH, CLOCK_PATH
+from leaderboard.local.durations import parse_duration
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
     LOCAL_HOST,
@@ -40,6 +44,7 @@ DEFAULT_ENDPOINT_URL: Final = f"http://{LOCAL_HOST}:{AWS_ENDPOINT_PORT}"
 DEFAULT_STAGE: Final = "local"
 WATCH_INTERVAL_SECONDS: Final = 1.0
 POLL_INTERVAL_SECONDS: Final = 0.1
+CONTROL_TIMEOUT_SECONDS: Final = 60
 _STOPPED: Final = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
 
 # soft_wrap: ARNs and exports stay on one line, whole, for copying and for scripts.
@@ -166,6 +171,73 @@ def cmd_momento_key(args: argparse.Namespace) -> int:
     secret = secrets.get_secret_value(SecretId=api_key_secret_name(args.stage))
     console.print(secret["SecretString"], highlight=False)
     return 0
+
+
+def _control(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """A call to a running `up`'s local control routes (`leaderboard.local.control`)."""
+    if not endpoint_url.startswith(("http://", "https://")):
+        raise CommandError(f"--endpoint-url: {endpoint_url!r} is not an http(s) URL")
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
+        endpoint_url.rstrip("/") + path,
+        data=data,
+        headers={"Content-Type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        try:
+            message = json.loads(error.read())["message"]
+        except (ValueError, KeyError, TypeError):
+            message = f"HTTP {error.code} (is {endpoint_url} a local stack's endpoint?)"
+        raise CommandError(message) from error
+    except urllib.error.URLError as error:
+        raise CommandError(f"no local stack at {endpoint_url}: start it with `make up`") from error
+
+
+def _print_clock(state: dict[str, Any]) -> None:
+    console.print(f"now {state['now']} (local clock {state['offsetSeconds']:+g} s from real time)")
+    for schedule in state["schedules"]:
+        console.print(
+            f"  close schedule {schedule['leaderboard']}: {schedule['expression']} "
+            f"{schedule['timezone']}, next at {schedule['nextFiring']}",
+            highlight=False,
+        )
+
+
+def cmd_clock_show(args: argparse.Namespace) -> int:
+    _print_clock(_control(args.endpoint_url, CLOCK_PATH))
+    return 0
+
+
+def cmd_clock_advance(args: argparse.Namespace) -> int:
+    """Moves the clock of a running `up`; the closes it makes due start at once, and (unless
+    --no-wait) this waits for them and prints how each ended."""
+    try:
+        by = parse_duration(args.duration)
+    except ValueError as error:
+        raise CommandError(f"DURATION: {error}") from error
+    state = _control(args.endpoint_url, ADVANCE_PATH, {"seconds": by.total_seconds()})
+    _print_clock(state)
+    sfn = local_client("stepfunctions", args.endpoint_url)
+    failed = False
+    for firing in state["fired"]:
+        arn = firing["executionArn"]
+        console.print(
+            f"fired close of {firing['leaderboard']} scheduled at {firing['scheduledTime']}",
+            highlight=False,
+        )
+        if args.no_wait:
+            console.print(f"  started {arn}", highlight=False)
+            continue
+        result = _wait_for_execution(sfn, arn, args.timeout)
+        failed = failed or result["status"] != "SUCCEEDED"
+        console.print(f"  {result['status']} {arn}", highlight=False)
+        if result["status"] == "SUCCEEDED":
+            console.print_json(result.get("output") or "null")
+    return 1 if failed else 0
 
 
 def state_machine_arn(stage: str, workflow_name: str) -> str:
@@ -302,6 +374,26 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--follow", action="store_true", help="keep waiting for more")
     events.add_argument("--wait", type=int, default=1, help="seconds to wait for an event")
     events.set_defaults(run=cmd_events)
+
+    clock = commands.add_parser("clock", help="show or move the local clock of a running `up`")
+    clock_commands = clock.add_subparsers(dest="clock_command", required=True)
+
+    def clock_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = clock_commands.add_parser(name, help=help_text)
+        command.add_argument(
+            "--endpoint-url",
+            default=os.environ.get("AWS_ENDPOINT_URL", DEFAULT_ENDPOINT_URL),
+            help=f"default: $AWS_ENDPOINT_URL, else {DEFAULT_ENDPOINT_URL}",
+        )
+        return command
+
+    show = clock_command("show", "the local time and when each close schedule fires next")
+    show.set_defaults(run=cmd_clock_show)
+    advance = clock_command("advance", "move the clock forward and run the closes now due")
+    advance.add_argument("duration", metavar="DURATION", help="e.g. 1d, 12h, 2h30m, 90s")
+    advance.add_argument("--no-wait", action="store_true", help="do not wait for the closes")
+    advance.add_argument("--timeout", type=float, default=300, help="seconds to wait per close")
+    advance.set_defaults(run=cmd_clock_advance)
 
     key = client_command("momento-key", "print the Momento API key of a `up --require-key`")
     key.set_defaults(run=cmd_momento_key)

@@ -29,6 +29,7 @@ from momento import CacheClient, Configurations, CredentialProvider
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions, workflow
 from leaderboard.local.aws_client import REGION
 from leaderboard.local.clock import LocalClock
+from leaderboard.local.control import ClockControl
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
     LOCAL_HOST,
@@ -114,7 +115,9 @@ class LocalStack:
             caches=[self.cache_name],
             clock=momento_clock,
         )
-        self._endpoint = AwsEndpoint(host=host, port=aws_port)
+        self._endpoint = AwsEndpoint(
+            host=host, port=aws_port, control=ClockControl(self.clock, lambda: self.scheduler)
+        )
         self._exit_stack = ExitStack()
         self._deployments: dict[str, Deployment] = {}
         self._queue_url = ""
