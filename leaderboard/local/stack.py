@@ -38,6 +38,7 @@ from leaderboard.local.endpoints import (
 )
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.scheduler import LocalScheduler
+from leaderboard.local.scheduler_api import delete_schedules, sync_schedules
 from leaderboard.local.stepfunctions.deploy import (
     Deployment,
     deploy_workflows,
@@ -331,14 +332,16 @@ class LocalStack:
         s3.delete_bucket(Bucket=self.archive_bucket)
 
     def _start_scheduler(self) -> None:
-        """The schedules exist from the start; their thread runs only when asked (`up`)."""
+        """The schedules exist from the start, also in the Scheduler API (`list-schedules`);
+        their thread runs only when asked (`up`)."""
+        schedules = close_schedules(self.definition_settings().board_rules)
+        close_period = self.state_machine_arn("close-period")
         self._scheduler = LocalScheduler(
-            self.client("stepfunctions"),
-            self.state_machine_arn("close-period"),
-            close_schedules(self.definition_settings().board_rules),
-            self.clock,
+            self.client("stepfunctions"), close_period, schedules, self.clock
         )
         self._exit_stack.callback(self._scheduler.stop)
+        sync_schedules(self.client("scheduler"), self.stage, schedules, close_period)
+        self._exit_stack.callback(delete_schedules, self.client("scheduler"), self.stage)
 
     def _delete_state_machines(self) -> None:
         sfn = self.client("stepfunctions")
