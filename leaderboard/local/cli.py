@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError, EndpointConnectionError
 from rich.console import Console
 
+from leaderboard.board_rules import BOARDS_FILE
 from leaderboard.definitions import WORKFLOWS, workflow
 from leaderboard.local.aws_client import ACCOUNT_ID, REGION, local_client
 from leaderboard.local.control import ADVANCE_PATH, CLOCK_PATH
@@ -63,8 +64,9 @@ def _wait_for_signal() -> None:
         stop.wait()
 
 
-def _definition_files_signature() -> tuple[float, ...]:
-    return tuple(each.file.stat().st_mtime for each in WORKFLOWS)
+def _watched_files_signature(boards_file: Path) -> tuple[float, ...]:
+    """The definitions and the boards file: a save of any of them redeploys."""
+    return tuple(each.stat().st_mtime for each in (*(w.file for w in WORKFLOWS), boards_file))
 
 
 def cmd_up(args: argparse.Namespace) -> None:
@@ -74,6 +76,7 @@ def cmd_up(args: argparse.Namespace) -> None:
 
     try:
         stack = LocalStack(
+            boards_file=args.boards_file,
             stage=args.stage,
             momento_grpc_port=args.momento_grpc_port,
             momento_http_port=args.momento_http_port,
@@ -102,8 +105,14 @@ def cmd_up(args: argparse.Namespace) -> None:
             due = stack.scheduler.next_due(schedule.leaderboard).isoformat()
             console.print(f"  close schedule    {schedule.leaderboard}: next at {due}")
         stack.scheduler.start()
-        console.print("\nEdits to statemachines/ redeploy on save. Ctrl-C stops everything.")
-        watcher = threading.Thread(target=_redeploy_on_change, args=(stack,), daemon=True)
+        # The files as `up` deployed them, read before it says it is ready: a save right after
+        # that is a change even if the watcher thread has not run yet.
+        seen = _watched_files_signature(stack.boards_file)
+        console.print(
+            f"\nEdits to statemachines/ and {stack.boards_file} redeploy on save (data kept)."
+            " Ctrl-C stops everything."
+        )
+        watcher = threading.Thread(target=_redeploy_on_change, args=(stack, seen), daemon=True)
         watcher.start()
         _wait_for_signal()
     finally:
@@ -122,12 +131,12 @@ def _key_hint(stack: "LocalStack") -> str:
     )
 
 
-def _redeploy_on_change(stack: "LocalStack") -> None:
-    """Polls the definition files; a changed file updates its machine in place."""
-    seen = _definition_files_signature()
+def _redeploy_on_change(stack: "LocalStack", seen: tuple[float, ...]) -> None:
+    """Polls the definition files and the boards file; a change updates the machines in place
+    and the close schedules, keeping every score (`LocalStack.deploy`)."""
     while True:
         time.sleep(WATCH_INTERVAL_SECONDS)
-        current = _definition_files_signature()
+        current = _watched_files_signature(stack.boards_file)
         if current == seen:
             continue
         seen = current
@@ -135,6 +144,8 @@ def _redeploy_on_change(stack: "LocalStack") -> None:
             for deployment in stack.deploy():
                 if deployment.action != "unchanged":
                     console.print(f"{deployment.action} {deployment.state_machine_arn}")
+            names = ", ".join(each.leaderboard for each in stack.scheduler.schedules) or "none"
+            console.print(f"close schedules: {names}")
         except (ValueError, ClientError) as error:
             console.print(f"[red]redeploy failed, previous definitions kept:[/] {error}")
 
@@ -335,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--aws-port", type=int, default=AWS_ENDPOINT_PORT)
     up.add_argument("--momento-grpc-port", type=int, default=MOMENTO_GRPC_PORT)
     up.add_argument("--momento-http-port", type=int, default=MOMENTO_HTTP_PORT)
+    up.add_argument(
+        "--boards-file",
+        type=Path,
+        default=BOARDS_FILE,
+        help="the board rules (default: the repository's boards.json)",
+    )
     up.add_argument(
         "--require-key",
         action="store_true",

@@ -18,14 +18,16 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Final, Self, cast
 
 from momento import CacheClient, Configurations, CredentialProvider
 
+from leaderboard.board_rules import BOARDS_FILE, load_board_rules
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions, workflow
 from leaderboard.local.aws_client import REGION
 from leaderboard.local.clock import LocalClock
@@ -61,7 +63,7 @@ from leaderboard.naming import (
     resource_name,
     stage_name,
 )
-from leaderboard.period_rules import close_schedules
+from leaderboard.period_rules import CloseSchedule, close_schedules
 
 API_KEY_BYTES: Final = 32
 _MAX_SQS_BATCH: Final = 10
@@ -94,6 +96,7 @@ class LocalStack:
         aws_port: int = AWS_ENDPOINT_PORT,
         momento_clock: Callable[[], float] = time.monotonic,
         require_key: bool = False,
+        boards_file: Path = BOARDS_FILE,
     ) -> None:
         check_loopback(host)
         self._host = host
@@ -106,6 +109,8 @@ class LocalStack:
         self._scheduler: LocalScheduler | None = None
         self._api_key = secrets.token_urlsafe(API_KEY_BYTES)
         self.require_key: Final = require_key
+        # Read at every deploy(): editing it and redeploying applies the new rules.
+        self.boards_file: Final = boards_file
         self._caller_secret = secrets.token_urlsafe(API_KEY_BYTES)
         self._caller_secret_arn = ""
         self.momento: Final = MomentoServer(
@@ -143,7 +148,8 @@ class LocalStack:
         return deployment.state_machine_arn
 
     def definition_settings(self) -> DefinitionSettings:
-        """The values the definitions' placeholders take locally."""
+        """The values the definitions' placeholders take locally, with the boards file as it
+        is now (ValueError naming the field when it is not valid)."""
         return DefinitionSettings(
             momento_sorted_set_endpoint=self.momento.http_url,
             momento_endpoint=self.momento.http_url,
@@ -151,6 +157,7 @@ class LocalStack:
             connection_arn=self.connection_arn,
             event_bus_name=self.event_bus_name,
             archive_bucket=self.archive_bucket,
+            board_rules=load_board_rules(self.boards_file),
         )
 
     @property
@@ -183,15 +190,23 @@ class LocalStack:
         }
 
     def deploy(self) -> list[Deployment]:
-        """(Re)deploys every workflow; unchanged definitions are left alone."""
+        """(Re)deploys every workflow with the definitions and boards file as they are now;
+        unchanged definitions are left alone, and the close schedules follow the new rules.
+
+        Only the machines and schedules change: Momento's data, archives and events stay. A
+        bad boards file raises ValueError (naming the field) before anything changes.
+        """
+        settings = self.definition_settings()
         deployments = deploy_workflows(
             self.client("stepfunctions"),
             self.client("logs"),
             stage=self.stage,
             workflows=WORKFLOWS,
-            substitutions=substitutions(self.definition_settings()),
+            substitutions=substitutions(settings),
         )
         self._deployments.update({each.workflow.name: each for each in deployments})
+        if self._scheduler is not None:
+            self._schedule(close_schedules(settings.board_rules))
         return deployments
 
     def momento_client(self) -> CacheClient:
@@ -335,13 +350,19 @@ class LocalStack:
         """The schedules exist from the start, also in the Scheduler API (`list-schedules`);
         their thread runs only when asked (`up`)."""
         schedules = close_schedules(self.definition_settings().board_rules)
-        close_period = self.state_machine_arn("close-period")
         self._scheduler = LocalScheduler(
-            self.client("stepfunctions"), close_period, schedules, self.clock
+            self.client("stepfunctions"), self.state_machine_arn("close-period"), (), self.clock
         )
         self._exit_stack.callback(self._scheduler.stop)
-        sync_schedules(self.client("scheduler"), self.stage, schedules, close_period)
         self._exit_stack.callback(delete_schedules, self.client("scheduler"), self.stage)
+        self._schedule(schedules)
+
+    def _schedule(self, schedules: Sequence[CloseSchedule]) -> None:
+        """The local scheduler and the Scheduler API both hold exactly `schedules`."""
+        self.scheduler.replace_schedules(schedules)
+        sync_schedules(
+            self.client("scheduler"), self.stage, schedules, self.state_machine_arn("close-period")
+        )
 
     def _delete_state_machines(self) -> None:
         sfn = self.client("stepfunctions")
