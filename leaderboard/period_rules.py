@@ -7,12 +7,20 @@ so they cannot disagree. The period settings themselves (`period`, `timezone`,
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Final
 
 from leaderboard.board_rules import BoardRules
 from leaderboard.periods import PeriodRule
 
+# What Scheduler puts in the input: the time the firing was due, so a retried or redriven
+# firing still closes the period that ended at that time.
+SCHEDULED_TIME: Final = "<aws.scheduler.scheduled-time>"
+# Scheduler retries a failed StartExecution (throttling, service errors) for up to six hours;
+# the close itself is idempotent per period, so a late retry is harmless.
+SCHEDULE_RETRY_ATTEMPTS: Final = 20
+SCHEDULE_MAX_EVENT_AGE_SECONDS: Final = 6 * 3600
 _WEEKDAY: Final = "MON"  # ISO weeks: a weekly period starts on Monday at the cutover
 
 
@@ -24,6 +32,15 @@ class CloseSchedule:
     expression: str
     timezone: str
     rule: PeriodRule
+
+    @property
+    def description(self) -> str:
+        return f"Close {self.leaderboard}'s {self.rule.kind} period"
+
+    @property
+    def target_input(self) -> str:
+        """The `close-period` input Scheduler sends (the CDK schedule's and the local one's)."""
+        return json.dumps({"leaderboard": self.leaderboard, "asOf": SCHEDULED_TIME})
 
 
 def periodic_boards(rules: BoardRules) -> dict[str, PeriodRule]:

@@ -9,7 +9,6 @@ own time zone), the permissions the workflow needs beyond its base role, and the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Final, cast
 
@@ -23,7 +22,11 @@ from constructs import Construct
 
 from leaderboard.definitions import workflow
 from leaderboard.naming import state_machine_name
-from leaderboard.period_rules import CloseSchedule
+from leaderboard.period_rules import (
+    SCHEDULE_MAX_EVENT_AGE_SECONDS,
+    SCHEDULE_RETRY_ATTEMPTS,
+    CloseSchedule,
+)
 from stacks.stage_config import StageConfig
 from stacks.workflow_state_machine import WorkflowStateMachine
 
@@ -31,13 +34,6 @@ from stacks.workflow_state_machine import WorkflowStateMachine
 # of history stays comparable with the same day of the previous year.
 ARCHIVE_INFREQUENT_ACCESS_AFTER: Final = Duration.days(30)
 ARCHIVE_EXPIRES_AFTER: Final = Duration.days(400)
-# Scheduler retries a failed StartExecution (throttling, service errors) for up to six hours;
-# the close itself is idempotent per period, so a late retry is harmless.
-SCHEDULE_RETRY_ATTEMPTS: Final = 20
-SCHEDULE_MAX_EVENT_AGE: Final = Duration.hours(6)
-# What Scheduler puts in the input: the time the firing was due, so a retried or redriven
-# firing still closes the period that ended at that time.
-SCHEDULED_TIME: Final = "<aws.scheduler.scheduled-time>"
 
 
 class DailyClose(Construct):
@@ -127,7 +123,7 @@ class DailyClose(Construct):
                     f"Close-{schedule.leaderboard}",
                     name=schedule.leaderboard,
                     group_name=self.schedule_group.ref,
-                    description=f"Close {schedule.leaderboard}'s {schedule.rule.kind} period",
+                    description=schedule.description,
                     schedule_expression=schedule.expression,
                     schedule_expression_timezone=schedule.timezone,
                     flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(
@@ -136,11 +132,9 @@ class DailyClose(Construct):
                     target=scheduler.CfnSchedule.TargetProperty(
                         arn=state_machine.state_machine_arn,
                         role_arn=scheduler_role.role_arn,
-                        input=json.dumps(
-                            {"leaderboard": schedule.leaderboard, "asOf": SCHEDULED_TIME}
-                        ),
+                        input=schedule.target_input,
                         retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
-                            maximum_event_age_in_seconds=SCHEDULE_MAX_EVENT_AGE.to_seconds(),
+                            maximum_event_age_in_seconds=SCHEDULE_MAX_EVENT_AGE_SECONDS,
                             maximum_retry_attempts=SCHEDULE_RETRY_ATTEMPTS,
                         ),
                         dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(

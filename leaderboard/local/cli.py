@@ -14,6 +14,8 @@ import signal
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -21,8 +23,11 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError, EndpointConnectionError
 from rich.console import Console
 
+from leaderboard.board_rules import BOARDS_FILE
 from leaderboard.definitions import definition_sources, workflow
 from leaderboard.local.aws_client import ACCOUNT_ID, REGION, local_client
+from leaderboard.local.control import ADVANCE_PATH, CLOCK_PATH
+from leaderboard.local.durations import parse_duration
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
     HTTP_API_PORT,
@@ -32,7 +37,7 @@ from leaderboard.local.endpoints import (
 )
 from leaderboard.local.trace import render_timeline
 from leaderboard.local.trace_html import write_trace_html
-from leaderboard.naming import events_queue_name, state_machine_name
+from leaderboard.naming import api_key_secret_name, events_queue_name, state_machine_name
 
 if TYPE_CHECKING:
     from leaderboard.local.stack import LocalStack
@@ -41,6 +46,7 @@ DEFAULT_ENDPOINT_URL: Final = f"http://{LOCAL_HOST}:{AWS_ENDPOINT_PORT}"
 DEFAULT_STAGE: Final = "local"
 WATCH_INTERVAL_SECONDS: Final = 1.0
 POLL_INTERVAL_SECONDS: Final = 0.1
+CONTROL_TIMEOUT_SECONDS: Final = 60
 _STOPPED: Final = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
 
 # soft_wrap: ARNs and exports stay on one line, whole, for copying and for scripts.
@@ -59,8 +65,9 @@ def _wait_for_signal() -> None:
         stop.wait()
 
 
-def _definition_files_signature() -> tuple[float, ...]:
-    return tuple(each.stat().st_mtime for each in definition_sources())
+def _watched_files_signature(boards_file: Path) -> tuple[float, ...]:
+    """The definitions, their shared fragments and the boards file: a save of any redeploys."""
+    return tuple(each.stat().st_mtime for each in (*definition_sources(), boards_file))
 
 
 def cmd_up(args: argparse.Namespace) -> None:
@@ -70,11 +77,13 @@ def cmd_up(args: argparse.Namespace) -> None:
 
     try:
         stack = LocalStack(
+            boards_file=args.boards_file,
             stage=args.stage,
             momento_grpc_port=args.momento_grpc_port,
             momento_http_port=args.momento_http_port,
             aws_port=args.aws_port,
             http_api_port=args.http_api_port,
+            require_key=args.require_key,
         )
         stack.start()
     except ValueError as error:
@@ -87,6 +96,7 @@ def cmd_up(args: argparse.Namespace) -> None:
         console.print(f"  HTTP API          {stack.http_api_url}  (docs/http-api.md)")
         console.print(f"  Momento HTTP      {stack.momento.http_url}")
         console.print(f"  Momento gRPC      {LOCAL_HOST}:{stack.momento.grpc_port}")
+        console.print(f"  Momento API key   {_key_hint(stack)}", highlight=False)
         console.print(f"  cache             {stack.cache_name}")
         console.print(f"  event bus         {stack.event_bus_name}")
         for deployment in stack.deployments:
@@ -98,8 +108,14 @@ def cmd_up(args: argparse.Namespace) -> None:
             due = stack.scheduler.next_due(schedule.leaderboard).isoformat()
             console.print(f"  close schedule    {schedule.leaderboard}: next at {due}")
         stack.scheduler.start()
-        console.print("\nEdits to statemachines/ redeploy on save. Ctrl-C stops everything.")
-        watcher = threading.Thread(target=_redeploy_on_change, args=(stack,), daemon=True)
+        # The files as `up` deployed them, read before it says it is ready: a save right after
+        # that is a change even if the watcher thread has not run yet.
+        seen = _watched_files_signature(stack.boards_file)
+        console.print(
+            f"\nEdits to statemachines/ and {stack.boards_file} redeploy on save (data kept)."
+            " Ctrl-C stops everything."
+        )
+        watcher = threading.Thread(target=_redeploy_on_change, args=(stack, seen), daemon=True)
         watcher.start()
         _wait_for_signal()
     finally:
@@ -107,12 +123,23 @@ def cmd_up(args: argparse.Namespace) -> None:
     console.print("stopped")
 
 
-def _redeploy_on_change(stack: "LocalStack") -> None:
-    """Polls the definition files and fragments; a change updates the machines in place."""
-    seen = _definition_files_signature()
+def _key_hint(stack: "LocalStack") -> str:
+    """How to get the key, never the key: it would end up in terminals' scrollback and logs."""
+    if not stack.require_key:
+        return "none required (any key is accepted, e.g. CredentialProvider.for_momento_local())"
+    return (
+        "required; read it with `python -m leaderboard.local momento-key` or "
+        f"`aws secretsmanager get-secret-value --secret-id {api_key_secret_name(stack.stage)} "
+        "--query SecretString --output text`"
+    )
+
+
+def _redeploy_on_change(stack: "LocalStack", seen: tuple[float, ...]) -> None:
+    """Polls the definition files, their fragments and the boards file; a change updates the
+    machines in place and the close schedules, keeping every score (`LocalStack.deploy`)."""
     while True:
         time.sleep(WATCH_INTERVAL_SECONDS)
-        current = _definition_files_signature()
+        current = _watched_files_signature(stack.boards_file)
         if current == seen:
             continue
         seen = current
@@ -120,6 +147,8 @@ def _redeploy_on_change(stack: "LocalStack") -> None:
             for deployment in stack.deploy():
                 if deployment.action != "unchanged":
                     console.print(f"{deployment.action} {deployment.state_machine_arn}")
+            names = ", ".join(each.leaderboard for each in stack.scheduler.schedules) or "none"
+            console.print(f"close schedules: {names}")
         except (ValueError, ClientError) as error:
             console.print(f"[red]redeploy failed, previous definitions kept:[/] {error}")
 
@@ -147,6 +176,82 @@ def cmd_momento(args: argparse.Namespace) -> None:
         console.print("Ctrl-C stops it.")
         _wait_for_signal()
     console.print("stopped")
+
+
+def cmd_momento_key(args: argparse.Namespace) -> int:
+    """Prints the stack's Momento API key, read from the local Secrets Manager as a function
+    would (only when asked: `up` never prints it)."""
+    secrets = local_client("secretsmanager", args.endpoint_url)
+    secret = secrets.get_secret_value(SecretId=api_key_secret_name(args.stage))
+    console.print(secret["SecretString"], highlight=False)
+    return 0
+
+
+def _control(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """A call to a running `up`'s local control routes (`leaderboard.local.control`)."""
+    if not endpoint_url.startswith(("http://", "https://")):
+        raise CommandError(f"--endpoint-url: {endpoint_url!r} is not an http(s) URL")
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
+        endpoint_url.rstrip("/") + path,
+        data=data,
+        headers={"Content-Type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        try:
+            message = json.loads(error.read())["message"]
+        except (ValueError, KeyError, TypeError):
+            message = f"HTTP {error.code} (is {endpoint_url} a local stack's endpoint?)"
+        raise CommandError(message) from error
+    except urllib.error.URLError as error:
+        raise CommandError(f"no local stack at {endpoint_url}: start it with `make up`") from error
+
+
+def _print_clock(state: dict[str, Any]) -> None:
+    console.print(f"now {state['now']} (local clock {state['offsetSeconds']:+g} s from real time)")
+    for schedule in state["schedules"]:
+        console.print(
+            f"  close schedule {schedule['leaderboard']}: {schedule['expression']} "
+            f"{schedule['timezone']}, next at {schedule['nextFiring']}",
+            highlight=False,
+        )
+
+
+def cmd_clock_show(args: argparse.Namespace) -> int:
+    _print_clock(_control(args.endpoint_url, CLOCK_PATH))
+    return 0
+
+
+def cmd_clock_advance(args: argparse.Namespace) -> int:
+    """Moves the clock of a running `up`; the closes it makes due start at once, and (unless
+    --no-wait) this waits for them and prints how each ended."""
+    try:
+        by = parse_duration(args.duration)
+    except ValueError as error:
+        raise CommandError(f"DURATION: {error}") from error
+    state = _control(args.endpoint_url, ADVANCE_PATH, {"seconds": by.total_seconds()})
+    _print_clock(state)
+    sfn = local_client("stepfunctions", args.endpoint_url)
+    failed = False
+    for firing in state["fired"]:
+        arn = firing["executionArn"]
+        console.print(
+            f"fired close of {firing['leaderboard']} scheduled at {firing['scheduledTime']}",
+            highlight=False,
+        )
+        if args.no_wait:
+            console.print(f"  started {arn}", highlight=False)
+            continue
+        result = _wait_for_execution(sfn, arn, args.timeout)
+        failed = failed or result["status"] != "SUCCEEDED"
+        console.print(f"  {result['status']} {arn}", highlight=False)
+        if result["status"] == "SUCCEEDED":
+            console.print_json(result.get("output") or "null")
+    return 1 if failed else 0
 
 
 def state_machine_arn(stage: str, workflow_name: str) -> str:
@@ -245,6 +350,17 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--momento-grpc-port", type=int, default=MOMENTO_GRPC_PORT)
     up.add_argument("--momento-http-port", type=int, default=MOMENTO_HTTP_PORT)
     up.add_argument("--http-api-port", type=int, default=HTTP_API_PORT)
+    up.add_argument(
+        "--boards-file",
+        type=Path,
+        default=BOARDS_FILE,
+        help="the board rules (default: the repository's boards.json)",
+    )
+    up.add_argument(
+        "--require-key",
+        action="store_true",
+        help="Momento accepts only the stack's key (default: any key, as Momento Local)",
+    )
     up.set_defaults(run=cmd_up)
 
     momento = commands.add_parser("momento", help="start only the Momento server until Ctrl-C")
@@ -279,6 +395,29 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--follow", action="store_true", help="keep waiting for more")
     events.add_argument("--wait", type=int, default=1, help="seconds to wait for an event")
     events.set_defaults(run=cmd_events)
+
+    clock = commands.add_parser("clock", help="show or move the local clock of a running `up`")
+    clock_commands = clock.add_subparsers(dest="clock_command", required=True)
+
+    def clock_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = clock_commands.add_parser(name, help=help_text)
+        command.add_argument(
+            "--endpoint-url",
+            default=os.environ.get("AWS_ENDPOINT_URL", DEFAULT_ENDPOINT_URL),
+            help=f"default: $AWS_ENDPOINT_URL, else {DEFAULT_ENDPOINT_URL}",
+        )
+        return command
+
+    show = clock_command("show", "the local time and when each close schedule fires next")
+    show.set_defaults(run=cmd_clock_show)
+    advance = clock_command("advance", "move the clock forward and run the closes now due")
+    advance.add_argument("duration", metavar="DURATION", help="e.g. 1d, 12h, 2h30m, 90s")
+    advance.add_argument("--no-wait", action="store_true", help="do not wait for the closes")
+    advance.add_argument("--timeout", type=float, default=300, help="seconds to wait per close")
+    advance.set_defaults(run=cmd_clock_advance)
+
+    key = client_command("momento-key", "print the Momento API key of a `up --require-key`")
+    key.set_defaults(run=cmd_momento_key)
 
     close = client_command("close-period", "close a period now: archive, announce, reset")
     close.add_argument("leaderboard", metavar="LEADERBOARD")

@@ -59,9 +59,9 @@ class LocalScheduler:
         self._arn = close_period_arn
         self._clock = clock
         self._poll_seconds = poll_seconds
-        now = clock.now()
-        self._due = {schedule: next_firing(schedule, now) for schedule in schedules}
+        self._due: dict[CloseSchedule, datetime] = {}
         self._lock = threading.Lock()
+        self.replace_schedules(schedules)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.fired: list[Firing] = []
@@ -76,6 +76,16 @@ class LocalScheduler:
             if schedule.leaderboard == leaderboard:
                 return due
         raise KeyError(f"leaderboard: {leaderboard!r} has no close schedule")
+
+    def replace_schedules(self, schedules: Sequence[CloseSchedule]) -> None:
+        """Fires `schedules` from now on (boards.json reloaded): a schedule kept as it was keeps
+        its next firing; a new or changed one fires at its next boundary after now."""
+        with self._lock:
+            now = self._clock.now()
+            self._due = {
+                schedule: self._due.get(schedule) or next_firing(schedule, now)
+                for schedule in schedules
+            }
 
     def fire_due(self) -> list[Firing]:
         """Starts one execution per boundary passed since the last call, oldest first."""

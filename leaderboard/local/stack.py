@@ -2,10 +2,11 @@
 
 It wires the embedded Momento server to the AWS-compatible endpoint the way the CDK stack
 wires Momento to AWS: a random API key kept in Secrets Manager and in an EventBridge
-connection (never printed, never in a definition), the bridge's caller secret sent by that
-connection as an invocation header, an event bus whose every event lands in
-an SQS queue the CLI and tests read, every workflow deployed from `statemachines/`, and the
-HTTP API's routes on a port of their own.
+connection (never printed, never in a definition; the Momento server requires it only with
+`require_key`, and is otherwise open on loopback as Momento's own local server is), the
+bridge's caller secret sent by that connection as an invocation header, an event bus whose
+every event lands in an SQS queue the CLI and tests read, every workflow deployed from
+`statemachines/`, and the HTTP API's routes on a port of their own.
 
 moto's state is process-wide, so two stacks in one process need different stages; a
 stack removes what it created when it stops, so stacks can follow each other.
@@ -17,9 +18,10 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Final, Self, cast
 
@@ -32,9 +34,11 @@ from momento import (
 )
 
 from leaderboard import score_events
+from leaderboard.board_rules import BOARDS_FILE, load_board_rules
 from leaderboard.definitions import WORKFLOWS, DefinitionSettings, substitutions, workflow
 from leaderboard.local.aws_client import REGION
 from leaderboard.local.clock import LocalClock
+from leaderboard.local.control import ClockControl
 from leaderboard.local.endpoints import (
     AWS_ENDPOINT_PORT,
     LOCAL_HOST,
@@ -44,6 +48,7 @@ from leaderboard.local.endpoints import (
 from leaderboard.local.http_api import LocalHttpApi
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.scheduler import LocalScheduler
+from leaderboard.local.scheduler_api import delete_schedules, sync_schedules
 from leaderboard.local.stepfunctions.deploy import (
     Deployment,
     deploy_workflows,
@@ -67,7 +72,7 @@ from leaderboard.naming import (
     score_reports_dead_letter_queue_name,
     stage_name,
 )
-from leaderboard.period_rules import close_schedules
+from leaderboard.period_rules import CloseSchedule, close_schedules
 
 API_KEY_BYTES: Final = 32
 _MAX_SQS_BATCH: Final = 10
@@ -84,6 +89,9 @@ class LocalStack:
     API is served only with an `http_api_port` (`up` gives it HTTP_API_PORT): a stack started
     for tests or the demo does not hold a fixed port it does not use.
     `momento_clock` is what Momento's TTLs run on (tests move it to see a board expire).
+    `require_key`: the Momento server accepts only the stack's key; without it the server
+    accepts any key (or none), so `CredentialProvider.for_momento_local()` works as is, and
+    the connection still sends the key (harmless, and the same wiring either way).
     """
 
     _running_stages: ClassVar[set[str]] = set()
@@ -99,6 +107,8 @@ class LocalStack:
         aws_port: int = AWS_ENDPOINT_PORT,
         http_api_port: int | None = None,
         momento_clock: Callable[[], float] = time.monotonic,
+        require_key: bool = False,
+        boards_file: Path = BOARDS_FILE,
     ) -> None:
         check_loopback(host)
         self._host = host
@@ -110,17 +120,22 @@ class LocalStack:
         self.clock: Final = LocalClock()
         self._scheduler: LocalScheduler | None = None
         self._api_key = secrets.token_urlsafe(API_KEY_BYTES)
+        self.require_key: Final = require_key
+        # Read at every deploy(): editing it and redeploying applies the new rules.
+        self.boards_file: Final = boards_file
         self._caller_secret = secrets.token_urlsafe(API_KEY_BYTES)
         self._caller_secret_arn = ""
         self.momento: Final = MomentoServer(
             host=host,
             grpc_port=momento_grpc_port,
             http_port=momento_http_port,
-            api_keys=[self._api_key],
+            api_keys=[self._api_key] if require_key else [],
             caches=[self.cache_name],
             clock=momento_clock,
         )
-        self._endpoint = AwsEndpoint(host=host, port=aws_port)
+        self._endpoint = AwsEndpoint(
+            host=host, port=aws_port, control=ClockControl(self.clock, lambda: self.scheduler)
+        )
         self._http_api_port = http_api_port
         self._http_api: LocalHttpApi | None = None
         self._exit_stack = ExitStack()
@@ -155,7 +170,8 @@ class LocalStack:
         return deployment.state_machine_arn
 
     def definition_settings(self) -> DefinitionSettings:
-        """The values the definitions' placeholders take locally."""
+        """The values the definitions' placeholders take locally, with the boards file as it
+        is now (ValueError naming the field when it is not valid)."""
         return DefinitionSettings(
             momento_sorted_set_endpoint=self.momento.http_url,
             momento_endpoint=self.momento.http_url,
@@ -163,6 +179,7 @@ class LocalStack:
             connection_arn=self.connection_arn,
             event_bus_name=self.event_bus_name,
             archive_bucket=self.archive_bucket,
+            board_rules=load_board_rules(self.boards_file),
         )
 
     @property
@@ -195,15 +212,23 @@ class LocalStack:
         }
 
     def deploy(self) -> list[Deployment]:
-        """(Re)deploys every workflow; unchanged definitions are left alone."""
+        """(Re)deploys every workflow with the definitions and boards file as they are now;
+        unchanged definitions are left alone, and the close schedules follow the new rules.
+
+        Only the machines and schedules change: Momento's data, archives and events stay. A
+        bad boards file raises ValueError (naming the field) before anything changes.
+        """
+        settings = self.definition_settings()
         deployments = deploy_workflows(
             self.client("stepfunctions"),
             self.client("logs"),
             stage=self.stage,
             workflows=WORKFLOWS,
-            substitutions=substitutions(self.definition_settings()),
+            substitutions=substitutions(settings),
         )
         self._deployments.update({each.workflow.name: each for each in deployments})
+        if self._scheduler is not None:
+            self._schedule(close_schedules(settings.board_rules))
         return deployments
 
     def momento_client(self) -> CacheClient:
@@ -401,14 +426,22 @@ class LocalStack:
         s3.delete_bucket(Bucket=self.archive_bucket)
 
     def _start_scheduler(self) -> None:
-        """The schedules exist from the start; their thread runs only when asked (`up`)."""
+        """The schedules exist from the start, also in the Scheduler API (`list-schedules`);
+        their thread runs only when asked (`up`)."""
+        schedules = close_schedules(self.definition_settings().board_rules)
         self._scheduler = LocalScheduler(
-            self.client("stepfunctions"),
-            self.state_machine_arn("close-period"),
-            close_schedules(self.definition_settings().board_rules),
-            self.clock,
+            self.client("stepfunctions"), self.state_machine_arn("close-period"), (), self.clock
         )
         self._exit_stack.callback(self._scheduler.stop)
+        self._exit_stack.callback(delete_schedules, self.client("scheduler"), self.stage)
+        self._schedule(schedules)
+
+    def _schedule(self, schedules: Sequence[CloseSchedule]) -> None:
+        """The local scheduler and the Scheduler API both hold exactly `schedules`."""
+        self.scheduler.replace_schedules(schedules)
+        sync_schedules(
+            self.client("scheduler"), self.stage, schedules, self.state_machine_arn("close-period")
+        )
 
     def _delete_state_machines(self) -> None:
         sfn = self.client("stepfunctions")

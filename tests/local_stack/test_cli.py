@@ -6,9 +6,12 @@ import signal
 import socket
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from momento import CacheClient, Configurations, CredentialProvider
+from momento.responses import CacheGet, CacheSet
 
 from leaderboard.local import cli
 from leaderboard.local.aws_client import local_client
@@ -95,6 +98,17 @@ def test_commands_say_when_no_stack_is_running(capsys: pytest.CaptureFixture[str
     assert f"no local stack at {url}" in capsys.readouterr().out
 
 
+def _sdk_round_trip_without_a_key(grpc_port: int, cache_name: str) -> None:
+    """The official SDK as a new user writes it: `for_momento_local()`, no key of its own."""
+    credentials = CredentialProvider.for_momento_local("127.0.0.1", grpc_port)
+    with CacheClient.create(
+        Configurations.Laptop.v1(), credentials, timedelta(seconds=60)
+    ) as client:
+        assert isinstance(client.set(cache_name, "hello", "world"), CacheSet.Success)
+        got = client.get(cache_name, "hello")
+        assert isinstance(got, CacheGet.Hit) and got.value_string == "world"
+
+
 def test_up_starts_prints_the_endpoints_and_stops_on_ctrl_c() -> None:
     """No deadline of its own (pytest-timeout guards a hang): a busy laptop only makes it slower.
 
@@ -141,6 +155,9 @@ def test_up_starts_prints_the_endpoints_and_stops_on_ctrl_c() -> None:
             SecretId="/leaderboard/cliup/momento-api-key"
         )["SecretString"]
         assert key not in output  # the API key is never printed
+        grpc = re.search(r"Momento gRPC\s+127\.0\.0\.1:(\d+)", output)
+        assert grpc is not None, output
+        _sdk_round_trip_without_a_key(int(grpc.group(1)), "leaderboard-cliup")
         process.send_signal(signal.SIGINT)  # `sfn` still holds its connection, idle
         rest, _ = process.communicate()
         assert process.returncode == 0, rest

@@ -17,7 +17,7 @@ import pytest
 from leaderboard.local.aws_client import ACCOUNT_ID
 from leaderboard.local.stack import EVENTS_RETENTION_SECONDS, LocalStack
 from leaderboard.local.stepfunctions.endpoint import AwsEndpoint
-from leaderboard.naming import api_key_secret_name, events_queue_name
+from leaderboard.naming import events_queue_name
 
 
 def test_step_functions_lists_the_deployed_machines(stack: LocalStack) -> None:
@@ -95,27 +95,6 @@ def test_scheduler_s3_sqs_ssm_and_logs_answer(stack: LocalStack) -> None:
     groups = stack.client("logs").describe_log_groups(logGroupNamePrefix="/aws/vendedlogs/states/")
     names = [g["logGroupName"] for g in groups["logGroups"]]
     assert f"/aws/vendedlogs/states/leaderboard-{stack.stage}-submit-score" in names
-
-
-def _momento_status(stack: LocalStack, key: str) -> int:
-    request = urllib.request.Request(
-        f"{stack.momento.http_url}/cache/{stack.cache_name}?key=absent",
-        headers={"Authorization": key},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def test_the_secret_holds_the_key_the_momento_server_accepts(stack: LocalStack) -> None:
-    secret = stack.client("secretsmanager").get_secret_value(
-        SecretId=api_key_secret_name(stack.stage)
-    )["SecretString"]
-    assert len(secret) >= 32
-    assert _momento_status(stack, secret) == 404  # authenticated; the key is a miss
-    assert _momento_status(stack, "wrong-key") == 401
 
 
 def _list_state_machines(connection: http.client.HTTPConnection) -> http.client.HTTPResponse:

@@ -24,6 +24,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from leaderboard.local import moto_extensions
 from leaderboard.local.aws_client import local_client
 from leaderboard.local.cheroot_thread import serve_in_thread, stop_serving
+from leaderboard.local.control import ClockControl, with_control
 from leaderboard.local.endpoints import AWS_ENDPOINT_PORT, LOCAL_HOST
 
 SERVICES: Final = (
@@ -103,13 +104,20 @@ class AwsEndpoint:
     werkzeug's server (moto's own) closes the connection after every response and starts a
     thread per connection, so every boto3 call paid a TCP connect and a thread start; here a
     client's connection and the worker threads are reused. A busy port raises `OSError`
-    at `start()`.
+    at `start()`. With `control`, it also serves the local control routes (`/_local/`).
     """
 
-    def __init__(self, *, host: str = LOCAL_HOST, port: int = AWS_ENDPOINT_PORT) -> None:
+    def __init__(
+        self,
+        *,
+        host: str = LOCAL_HOST,
+        port: int = AWS_ENDPOINT_PORT,
+        control: ClockControl | None = None,
+    ) -> None:
         check_loopback(host)
         self._host = host
         self._port = port
+        self._control = control
         self._server: _Server | None = None
         self._thread: Thread | None = None
 
@@ -128,9 +136,10 @@ class AwsEndpoint:
         if self._server is not None:
             raise RuntimeError("endpoint already started")
         enable_execution()
+        application = DomainDispatcherApplication(create_backend_app)
         server = _Server(
             (self._host, self._port),
-            DomainDispatcherApplication(create_backend_app),
+            application if self._control is None else with_control(application, self._control),
             numthreads=_WORKER_THREADS,
             request_queue_size=socket.SOMAXCONN,  # cheroot's 5 would drop bursts of connects
         )
