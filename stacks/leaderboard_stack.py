@@ -111,12 +111,7 @@ class LeaderboardStack(Stack):
     def _grant_submission_receipts(config: StageConfig, submit_score: WorkflowStateMachine) -> None:
         """submit-score reads and writes the receipts of increments with a submissionId
         (scalar items, Momento's own /cache route): GET and PUT there, nothing else."""
-        own_arn = Stack.of(submit_score).format_arn(
-            service="states",
-            resource="stateMachine",
-            resource_name=state_machine_name(config.stage_name, "submit-score"),
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
+        own_arn = _submit_score_arn(config, submit_score)
         receipts = f"{config.momento_endpoint}/cache/{config.cache_name}"
         submit_score.role.add_to_policy(
             iam.PolicyStatement(
@@ -135,12 +130,7 @@ class LeaderboardStack(Stack):
     def _grant_standings_topics(config: StageConfig, submit_score: WorkflowStateMachine) -> None:
         """submit-score publishes each new standing to its board's topic (Momento's own
         /topics route, docs/workflows.md#live-standings): POST there, on standings topics only."""
-        own_arn = Stack.of(submit_score).format_arn(
-            service="states",
-            resource="stateMachine",
-            resource_name=state_machine_name(config.stage_name, "submit-score"),
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
+        own_arn = _submit_score_arn(config, submit_score)
         topics = f"{config.momento_endpoint}/topics/{config.cache_name}/{STANDINGS_TOPIC_PREFIX}*"
         submit_score.role.add_to_policy(
             iam.PolicyStatement(
@@ -167,3 +157,14 @@ class LeaderboardStack(Stack):
 def _construct_id(workflow_name: str) -> str:
     """`submit-score` -> `SubmitScore`, the conventional shape of a construct id."""
     return "".join(part.capitalize() for part in workflow_name.split("-"))
+
+
+def _submit_score_arn(config: StageConfig, submit_score: WorkflowStateMachine) -> str:
+    """submit-score's own ARN, built from its name: the state machine's Ref would make its
+    role's policy depend on the machine, which depends on the role."""
+    return Stack.of(submit_score).format_arn(
+        service="states",
+        resource="stateMachine",
+        resource_name=state_machine_name(config.stage_name, "submit-score"),
+        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    )
