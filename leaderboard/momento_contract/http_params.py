@@ -3,6 +3,10 @@
 The local server's HTTP door and the bridge Lambda both read requests with this module, so they
 accept the same requests and answer the same 400s. Every problem raises `BadRequestError` with a
 message that starts with the field's name, and nothing behind the server is called.
+
+The query string addresses and shapes a call (key, one member, order, ranks, paging, TTL): AWS
+documents an HTTP Task's `QueryParameters` only as strings. Scores and lists of members go in
+a JSON body (`Body`), which carries arrays and float64 numbers exactly.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ import json
 import math
 import operator
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any, Final
 
 from multidict import MultiMapping
 
 from leaderboard.momento_contract.arguments import (
+    MAX_ELEMENT_VALUE_BYTES,
     MAX_TTL_SECONDS,
     CollectionTtl,
     Order,
@@ -37,14 +42,14 @@ _JSON_STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"?', re.DOTALL)
 _NOT_BRACKETS: Final = bytes(b for b in range(256) if b not in b"[]{}")
 _BRACKET_STEPS: Final = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")  # minus 1: +1 / -1
 
-# ASCII only (`re.ASCII`, and `[0-9]` rather than `\d`): Python's int() and float() also take
+# ASCII only (`re.ASCII`, and `[0-9]` rather than `\d`): Python's int() also takes
 # other scripts' digits, superscripts fail inside them, and `_` separators pass.
 _INTEGER: Final = re.compile(r"-?[0-9]+", re.ASCII)
-# Unambiguous (the fraction's digits only after its '.'), so a failed match never backtracks.
-_NUMBER: Final = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", re.ASCII)
-_NOT_FINITE: Final = re.compile(r"[-+]?(inf|infinity|nan)", re.ASCII | re.IGNORECASE)
 # Digits enough for any int64: a longer integer is out of every range without converting it.
 _MAX_INTEGER_DIGITS: Final = 19
+
+
+_NOTHING_MOVED: Final[Mapping[str, str]] = {}
 
 
 class BadRequestError(Exception):
@@ -54,10 +59,17 @@ class BadRequestError(Exception):
 class Query:
     """The query string of one request, read field by field; `finish` rejects leftovers."""
 
-    def __init__(self, params: MultiMapping[str], allowed: Collection[str]) -> None:
+    def __init__(
+        self,
+        params: MultiMapping[str],
+        allowed: Collection[str],
+        moved: Mapping[str, str] = _NOTHING_MOVED,
+    ) -> None:
+        """`moved` names parameters that belong elsewhere now, with where they go instead."""
         for name in params:
             if name not in allowed:
-                raise BadRequestError(f"{name}: unknown parameter")
+                where = moved.get(name)
+                raise BadRequestError(f"{name}: {where or 'unknown parameter'}")
         self._params = params
 
     def one(self, name: str) -> str | None:
@@ -73,20 +85,6 @@ class Query:
     def value(self) -> bytes:
         """`value` or `value_base64`: exactly one."""
         return self._bytes("value", required=True) or b""
-
-    def values(self) -> list[bytes]:
-        """One or more `value` / `value_base64`, in the order given."""
-        found: list[bytes] = []
-        for name, raw in self._params.items():
-            if name == "value":
-                found.append(_utf8(raw, name))
-            elif name == "value_base64":
-                found.append(_base64(raw, name))
-        if not found:
-            raise BadRequestError("value: at least one value or value_base64 is required")
-        if len(found) > MAX_VALUES_PER_REQUEST:
-            raise BadRequestError(f"value: at most {MAX_VALUES_PER_REQUEST} values per request")
-        return found
 
     def ttl_seconds(self) -> int:
         raw = self.one("ttl_seconds")
@@ -126,30 +124,6 @@ class Query:
         if integer is None or not low <= integer <= high:
             raise BadRequestError(f"{name}: must be an integer from {low} to {high}")
         return integer
-
-    def number(self, name: str) -> float | None:
-        """A finite float64 in ASCII decimal notation, or None if absent."""
-        raw = self.one(name)
-        if raw is None:
-            return None
-        if _NOT_FINITE.fullmatch(raw):
-            raise BadRequestError(f"{name}: must be a finite number")
-        if not _NUMBER.fullmatch(raw):
-            raise BadRequestError(f"{name}: must be a number")
-        number = float(raw)
-        if not math.isfinite(number):
-            raise BadRequestError(f"{name}: must be a finite number")
-        return number
-
-    def score_bound(self, name: str) -> ScoreBound | None:
-        """`<name>` plus its `<name>_exclusive` flag (default false)."""
-        score = self.number(name)
-        exclusive = self.boolean(f"{name}_exclusive", default=False)
-        if score is None:
-            if exclusive:
-                raise BadRequestError(f"{name}_exclusive: needs {name}")
-            return None
-        return ScoreBound(score, exclusive)
 
     def _bytes(self, name: str, *, required: bool) -> bytes | None:
         plain, encoded = self.one(name), self.one(f"{name}_base64")
@@ -215,22 +189,89 @@ def _depth(body: bytes) -> int:
     return max(itertools.accumulate(steps), default=0)
 
 
-def parse_elements(body: bytes) -> list[tuple[bytes, float]]:
-    """`{"elements": [{"value": "a", "score": 1.5}, ...]}` (or `value_base64`)."""
+def _json_object(body: bytes, allowed: Collection[str]) -> dict[str, Any]:
+    """A JSON object body of at most `MAX_SORTED_SET_BODY_BYTES`, holding only `allowed` fields."""
     if len(body) > MAX_SORTED_SET_BODY_BYTES:
         raise BadRequestError(f"body: must be at most {MAX_SORTED_SET_BODY_BYTES} bytes")
     document = parse_json(body)
     if not isinstance(document, dict):
         raise BadRequestError("body: must be a JSON object")
     for name in document:
-        if name != "elements":
+        if name not in allowed:
             raise BadRequestError(f"{name}: unknown field")
-    raw_elements = document.get("elements")
+    return document
+
+
+def parse_elements(body: bytes) -> list[tuple[bytes, float]]:
+    """`{"elements": [{"value": "a", "score": 1.5}, ...]}` (or `value_base64`)."""
+    raw_elements = _json_object(body, ("elements",)).get("elements")
     if not isinstance(raw_elements, list) or not raw_elements:
         raise BadRequestError("elements: must be a non-empty array")
     if len(raw_elements) > MAX_ELEMENTS_PER_PUT:
         raise BadRequestError(f"elements: at most {MAX_ELEMENTS_PER_PUT} elements per request")
     return [_element(raw, f"elements[{i}]") for i, raw in enumerate(raw_elements)]
+
+
+class Body:
+    """The JSON object body of a route that takes scores or lists of members, read field by
+    field. No body at all reads as `{}`; unknown fields are refused up front."""
+
+    def __init__(self, body: bytes, allowed: Collection[str]) -> None:
+        self._document = _json_object(body, allowed) if body else {}
+
+    def number(self, name: str) -> float | None:
+        """A finite JSON number (float64), or None if absent."""
+        if name not in self._document:
+            return None
+        raw = self._document[name]
+        if raw is None:  # present, so not "is required": null is not a number
+            raise BadRequestError(f"{name}: must be a number")
+        return _score(raw, name)
+
+    def boolean(self, name: str, *, default: bool) -> bool:
+        raw = self._document.get(name, default)
+        if not isinstance(raw, bool):
+            raise BadRequestError(f"{name}: must be true or false")
+        return raw
+
+    def score_bound(self, name: str) -> ScoreBound | None:
+        """`<name>` plus its `<name>_exclusive` flag (default false)."""
+        score = self.number(name)
+        exclusive = self.boolean(f"{name}_exclusive", default=False)
+        if score is None:
+            if exclusive:
+                raise BadRequestError(f"{name}_exclusive: needs {name}")
+            return None
+        return ScoreBound(score, exclusive)
+
+    def values(self) -> list[bytes]:
+        """`values` (UTF-8 strings) then `values_base64`: 1 to `MAX_VALUES_PER_REQUEST` in all,
+        answered in this order."""
+        texts, encoded = self._strings("values"), self._strings("values_base64")
+        if not texts and not encoded:
+            raise BadRequestError("values: at least one of values or values_base64 is required")
+        if len(texts) + len(encoded) > MAX_VALUES_PER_REQUEST:
+            raise BadRequestError(f"values: at most {MAX_VALUES_PER_REQUEST} values per request")
+        found = [_member(_utf8(raw, f"values[{i}]"), f"values[{i}]") for i, raw in enumerate(texts)]
+        for i, raw in enumerate(encoded):
+            where = f"values_base64[{i}]"
+            found.append(_member(_base64(raw, where), where))
+        return found
+
+    def _strings(self, name: str) -> list[str]:
+        raw = self._document.get(name, [])
+        if not isinstance(raw, list):
+            raise BadRequestError(f"{name}: must be an array of strings")
+        for index, item in enumerate(raw):
+            if not isinstance(item, str):
+                raise BadRequestError(f"{name}[{index}]: must be a string")
+        return raw
+
+
+def _member(value: bytes, where: str) -> bytes:
+    if len(value) > MAX_ELEMENT_VALUE_BYTES:
+        raise BadRequestError(f"{where}: must be at most {MAX_ELEMENT_VALUE_BYTES} bytes")
+    return value
 
 
 def _element(raw: Any, where: str) -> tuple[bytes, float]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 from urllib.parse import parse_qsl, unquote
 
@@ -42,7 +42,12 @@ from leaderboard.momento_contract.arguments import (
     check_values,
     check_window,
 )
-from leaderboard.momento_contract.http_params import BadRequestError, Query, parse_elements
+from leaderboard.momento_contract.http_params import (
+    BadRequestError,
+    Body,
+    Query,
+    parse_elements,
+)
 
 ROUTE_PREFIX: Final = "/sortedset/"
 AUTH_PARAMETER: Final = "token"  # the key may come as a query parameter, as on Momento
@@ -92,7 +97,7 @@ class FetchByRank:
 
 @dataclass(frozen=True, slots=True)
 class FetchByScore:
-    """GET /sortedset/{cacheName}/by-score: None = unbounded."""
+    """POST /sortedset/{cacheName}/by-score: None = unbounded."""
 
     cache_name: str
     key: bytes
@@ -120,6 +125,8 @@ class GetScore:
 
 @dataclass(frozen=True, slots=True)
 class GetScores:
+    """POST /sortedset/{cacheName}/scores: answered in the order of `values`."""
+
     cache_name: str
     key: bytes
     values: list[bytes]
@@ -127,7 +134,7 @@ class GetScores:
 
 @dataclass(frozen=True, slots=True)
 class GetLength:
-    """GET /sortedset/{cacheName}/length: the whole set, or the elements within the bounds."""
+    """POST /sortedset/{cacheName}/length: the whole set, or the elements within the bounds."""
 
     cache_name: str
     key: bytes
@@ -198,6 +205,10 @@ class Route:
     cache_name: str
     allowed: frozenset[str]
     parse: _Parser
+    # Query parameters that moved to the JSON body, with the message that says so.
+    moved: Mapping[str, str]
+    # Whether the route takes a body: both doors read one only then, and ignore any other.
+    reads_body: bool
 
 
 def match_route(method: str, path: str) -> Route | RequestError:
@@ -212,8 +223,7 @@ def match_route(method: str, path: str) -> Route | RequestError:
         if any(op == operation for op, _ in _ROUTES):
             return RequestError(405, "method_not_allowed", f"Method {method} not allowed")
         return RequestError(404, "not_found", "No such route")
-    allowed, parse = entry
-    return Route(cache_name, allowed, parse)
+    return Route(cache_name, entry.query, entry.parse, entry.moved, entry.reads_body)
 
 
 def parse_sorted_set_request(
@@ -224,7 +234,7 @@ def parse_sorted_set_request(
         return invalid_argument(problem.message)
     try:
         request = route.parse(
-            route.cache_name, Query(params, route.allowed | {AUTH_PARAMETER}), body
+            route.cache_name, Query(params, route.allowed | {AUTH_PARAMETER}, route.moved), body
         )
     except BadRequestError as error:
         return invalid_argument(str(error))
@@ -251,13 +261,14 @@ def _put(cache_name: str, query: Query, body: bytes) -> PutElements:
     return PutElements(cache_name, key, parse_elements(body), ttl)
 
 
-def _remove(cache_name: str, query: Query, _body: bytes) -> RemoveElements:
-    return RemoveElements(cache_name, query.key(), query.values())
+def _remove(cache_name: str, query: Query, body: bytes) -> RemoveElements:
+    key = query.key()
+    return RemoveElements(cache_name, key, Body(body, _VALUES).values())
 
 
-def _increment(cache_name: str, query: Query, _body: bytes) -> IncrementScore:
+def _increment(cache_name: str, query: Query, body: bytes) -> IncrementScore:
     key, value, ttl = query.key(), query.value(), query.collection_ttl()
-    amount = query.number("amount")
+    amount = Body(body, _AMOUNT).number("amount")
     if amount is None:
         raise BadRequestError("amount: is required")
     return IncrementScore(cache_name, key, value, amount, ttl)
@@ -270,11 +281,12 @@ def _by_rank(cache_name: str, query: Query, _body: bytes) -> FetchByRank:
     return FetchByRank(cache_name, key, start, end, query.order())
 
 
-def _by_score(cache_name: str, query: Query, _body: bytes) -> FetchByScore:
+def _by_score(cache_name: str, query: Query, body: bytes) -> FetchByScore:
     offset = query.integer("offset", 0, MAX_OFFSET)
     key = query.key()
-    low, high = query.score_bound("min_score"), query.score_bound("max_score")
     order, count = query.order(), query.integer("count", 1, MAX_COUNT)
+    bounds = Body(body, _BOUNDS)
+    low, high = bounds.score_bound("min_score"), bounds.score_bound("max_score")
     return FetchByScore(cache_name, key, low, high, order, 0 if offset is None else offset, count)
 
 
@@ -286,32 +298,58 @@ def _score(cache_name: str, query: Query, _body: bytes) -> GetScore:
     return GetScore(cache_name, query.key(), query.value())
 
 
-def _scores(cache_name: str, query: Query, _body: bytes) -> GetScores:
-    return GetScores(cache_name, query.key(), query.values())
-
-
-def _length(cache_name: str, query: Query, _body: bytes) -> GetLength:
+def _scores(cache_name: str, query: Query, body: bytes) -> GetScores:
     key = query.key()
+    return GetScores(cache_name, key, Body(body, _VALUES).values())
+
+
+def _length(cache_name: str, query: Query, body: bytes) -> GetLength:
+    key = query.key()
+    bounds = Body(body, _BOUNDS)
     return GetLength(
-        cache_name, key, query.score_bound("min_score"), query.score_bound("max_score")
+        cache_name, key, bounds.score_bound("min_score"), bounds.score_bound("max_score")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _RouteEntry:
+    """A route's query parameters, its parser, and the parameters that moved to its body."""
+
+    query: frozenset[str]
+    parse: _Parser
+    moved: Mapping[str, str] = field(default_factory=dict)
+    reads_body: bool = False
 
 
 _KEY: Final = frozenset({"key", "key_base64"})
 _VALUE: Final = frozenset({"value", "value_base64"})
 _TTL: Final = frozenset({"ttl_seconds", "refresh_ttl"})
+# Body fields.
+_VALUES: Final = frozenset({"values", "values_base64"})
+_AMOUNT: Final = frozenset({"amount"})
 _BOUNDS: Final = frozenset({"min_score", "min_score_exclusive", "max_score", "max_score_exclusive"})
+# Contract v1 took these in the query; a caller still sending them there is told where they go.
+_IN_BODY: Final = "goes in the JSON body"
+_BOUNDS_MOVED: Final = {name: _IN_BODY for name in _BOUNDS}
+_VALUES_MOVED: Final = {
+    "value": f'{_IN_BODY}, as "values": [...]',
+    "value_base64": f'{_IN_BODY}, as "values_base64": [...]',
+}
 
-_ROUTES: Final[dict[tuple[str, str], tuple[frozenset[str], _Parser]]] = {
-    ("", "PUT"): (_KEY | _TTL, _put),
-    ("", "DELETE"): (_KEY | _VALUE, _remove),
-    ("increment", "POST"): (_KEY | _VALUE | _TTL | {"amount"}, _increment),
-    ("by-rank", "GET"): (_KEY | {"start_rank", "end_rank", "order"}, _by_rank),
-    ("by-score", "GET"): (_KEY | _BOUNDS | {"order", "offset", "count"}, _by_score),
-    ("rank", "GET"): (_KEY | _VALUE | {"order"}, _rank),
-    ("score", "GET"): (_KEY | _VALUE, _score),
-    ("scores", "GET"): (_KEY | _VALUE, _scores),
-    ("length", "GET"): (_KEY | _BOUNDS, _length),
+_ROUTES: Final[dict[tuple[str, str], _RouteEntry]] = {
+    ("", "PUT"): _RouteEntry(_KEY | _TTL, _put, reads_body=True),
+    ("", "DELETE"): _RouteEntry(_KEY, _remove, _VALUES_MOVED, reads_body=True),
+    ("increment", "POST"): _RouteEntry(
+        _KEY | _VALUE | _TTL, _increment, {"amount": _IN_BODY}, reads_body=True
+    ),
+    ("by-rank", "GET"): _RouteEntry(_KEY | {"start_rank", "end_rank", "order"}, _by_rank),
+    ("by-score", "POST"): _RouteEntry(
+        _KEY | {"order", "offset", "count"}, _by_score, _BOUNDS_MOVED, reads_body=True
+    ),
+    ("rank", "GET"): _RouteEntry(_KEY | _VALUE | {"order"}, _rank),
+    ("score", "GET"): _RouteEntry(_KEY | _VALUE, _score),
+    ("scores", "POST"): _RouteEntry(_KEY, _scores, _VALUES_MOVED, reads_body=True),
+    ("length", "POST"): _RouteEntry(_KEY, _length, _BOUNDS_MOVED, reads_body=True),
 }
 
 

@@ -301,7 +301,8 @@ class _SortedSetEndpoint(_Endpoint):
             return key
         if key is None and (refused := self._refused(key)) is not None:
             return refused
-        parsed = parse_sorted_set_request(route, params, await self._body(request))
+        body = await self._body(request) if route.reads_body else b""
+        parsed = parse_sorted_set_request(route, params, body)
         if isinstance(parsed, RequestError):
             return _request_error(parsed)
         if (refused := self._refused(key)) is not None:
@@ -313,10 +314,7 @@ class _SortedSetEndpoint(_Endpoint):
 
     @staticmethod
     async def _body(request: web.Request) -> bytes:
-        """A PUT's body, read whole (the parser checks its size where the bridge does); other
-        methods' bodies are ignored, as by the bridge."""
-        if request.method != "PUT":
-            return b""
+        """The body, read whole (the parser checks its size where the bridge does)."""
         if (request.content_length or 0) > MAX_ITEM_VALUE_BYTES:
             raise BadRequestError(f"body: must be at most {MAX_SORTED_SET_BODY_BYTES} bytes")
         return await _read_body(request, MAX_ITEM_VALUE_BYTES)
