@@ -130,7 +130,7 @@ def invoke(key: str | None, caller_secret: str | None) -> str:
     headers = {"authorization": key} if key is not None else {}
     if caller_secret is not None:
         headers[CALLER_SECRET_HEADER] = caller_secret
-    event = function_url_event("GET", LENGTH_PATH, query="key=board", headers=headers)
+    event = function_url_event("POST", LENGTH_PATH, query="key=board", headers=headers)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the metrics flush prints EMF
             return str(bridge.handler(event, LambdaContext())["statusCode"])
@@ -190,7 +190,7 @@ def workflow_rebuilds(
 
     def request(key: str) -> int:
         event = function_url_event(
-            "GET",
+            "POST",
             LENGTH_PATH,
             query="key=board",
             headers={"authorization": key, CALLER_SECRET_HEADER: caller_secret},

@@ -42,15 +42,20 @@ def function_url_event(
     query: str = "",
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
+    base64_body: bool = False,
 ) -> dict[str, Any]:
-    """A Lambda function URL (payload format 2.0) event as AWS delivers it."""
+    """A Lambda function URL (payload format 2.0) event as AWS delivers it: the body as text,
+    or base64-encoded if it is not UTF-8 or `base64_body` (as AWS does for a body it does
+    not take for text)."""
     text: str | None = None
     encoded = False
-    if body:
+    if body and not base64_body:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            text, encoded = base64.b64encode(body).decode(), True
+            base64_body = True
+    if body and base64_body:
+        text, encoded = base64.b64encode(body).decode(), True
     return {
         "version": "2.0",
         "routeKey": "$default",

@@ -38,7 +38,7 @@ class NoClients:
         raise AssertionError("a client was built for a request that should have been refused")
 
 
-def event(path: str, headers: dict[str, str], method: str = "GET") -> dict[str, Any]:
+def event(path: str, headers: dict[str, str], method: str = "POST") -> dict[str, Any]:
     return function_url_event(method, path, query="key=board", headers=headers)
 
 
@@ -56,7 +56,7 @@ def event(path: str, headers: dict[str, str], method: str = "GET") -> dict[str, 
 )
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", f"/sortedset/{BRIDGE_CACHE}/length"), ("GET", "/nowhere"), ("DELETE", "/sortedset")],
+    [("POST", f"/sortedset/{BRIDGE_CACHE}/length"), ("GET", "/nowhere"), ("PATCH", "/sortedset/c")],
     ids=["route", "unknown-route", "wrong-method"],
 )
 def test_without_the_secret_every_request_is_401_before_anything_else(

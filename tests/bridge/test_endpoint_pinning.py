@@ -120,7 +120,7 @@ def stage_pool(factory: RecordingFactory) -> Iterator[ClientPool]:
 
 def length(key: str, pool: ClientPool, secret: CallerSecret) -> tuple[int, Any]:
     event = function_url_event(
-        "GET",
+        "POST",
         f"/sortedset/{BRIDGE_CACHE}/length",
         query="key=board",
         headers={"authorization": key, CALLER_SECRET_HEADER: CALLER_SECRET},

@@ -66,7 +66,7 @@ def length_event(
     headers = {CALLER_SECRET_HEADER: CALLER_SECRET}
     if key is not None:
         headers["Authorization"] = key
-    return function_url_event("GET", LENGTH, query=query, headers=headers)
+    return function_url_event("POST", LENGTH, query=query, headers=headers)
 
 
 Answer = Callable[[dict[str, Any], ClientPool], tuple[int, Any]]
@@ -139,7 +139,7 @@ def test_an_answer_momento_did_not_give_keeps_no_client(
     # A set name that is not UTF-8: the shared contract refuses it before any client is built,
     # so the unproven key is kept nowhere.
     not_text = function_url_event(
-        "GET",
+        "POST",
         LENGTH,
         query="key_base64=%2Fw%3D%3D",  # b"\xff"
         headers={"authorization": "guessed-key", CALLER_SECRET_HEADER: CALLER_SECRET},
@@ -169,7 +169,7 @@ def test_the_key_is_never_logged(
         length_event(wrong),  # refused by Momento
         length_event(None, token=API_KEY),  # key in the query string
         function_url_event(
-            "GET",
+            "POST",
             LENGTH,
             query="key=k&start_rank=x",
             headers={"authorization": API_KEY, CALLER_SECRET_HEADER: CALLER_SECRET},

@@ -28,7 +28,9 @@ def faults(momento_server: MomentoServer) -> Iterator[MomentoServer]:
 @pytest.mark.parametrize(
     ("status", "error"), [(429, "limit_exceeded"), (500, "internal"), (503, "unavailable")]
 )
-@pytest.mark.parametrize(("method", "suffix"), [("GET", "/by-rank"), ("GET", "/length")])
+@pytest.mark.parametrize(
+    ("method", "suffix"), [("GET", "/by-rank"), ("POST", "/length"), ("POST", "/by-score")]
+)
 def test_momento_failures_match_the_local_door(
     faults: MomentoServer,
     momento_http: httpx.Client,

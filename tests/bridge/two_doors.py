@@ -25,31 +25,35 @@ from hypothesis import strategies as st
 from leaderboard.momento_contract.bridge_settings import CALLER_SECRET_HEADER
 from tests.bridge.function_url import Handler, LambdaContext, function_url_event
 
-# Each route with its method and a valid query, which hostile pairs then replace or join.
+# Each route (method, path suffix) with a valid query, which hostile pairs then replace or join.
 ROUTES: Final = {
-    "": ("PUT", {"key": "board", "ttl_seconds": "3600"}),
-    "/increment": ("POST", {"key": "board", "value": "p1", "amount": "1", "ttl_seconds": "3600"}),
-    "/by-rank": ("GET", {"key": "board"}),
-    "/by-score": ("GET", {"key": "board"}),
-    "/rank": ("GET", {"key": "board", "value": "p1"}),
-    "/score": ("GET", {"key": "board", "value": "p1"}),
-    "/scores": ("GET", {"key": "board", "value": "p1"}),
-    "/length": ("GET", {"key": "board"}),
-    "/nope": ("GET", {"key": "board"}),
-    "/by-rank/extra": ("GET", {"key": "board"}),
+    ("PUT", ""): {"key": "board", "ttl_seconds": "3600"},
+    ("DELETE", ""): {"key": "board"},
+    ("POST", "/increment"): {"key": "board", "value": "p1", "ttl_seconds": "3600"},
+    ("GET", "/by-rank"): {"key": "board"},
+    ("POST", "/by-score"): {"key": "board"},
+    ("GET", "/rank"): {"key": "board", "value": "p1"},
+    ("GET", "/score"): {"key": "board", "value": "p1"},
+    ("POST", "/scores"): {"key": "board"},
+    ("POST", "/length"): {"key": "board"},
+    ("GET", "/length"): {"key": "board"},  # contract v1's method: 405
+    ("GET", "/nope"): {"key": "board"},
+    ("GET", "/by-rank/extra"): {"key": "board"},
 }
 _KEY: Final = ("key", "key_base64")
 _VALUE: Final = ("value", "value_base64")
 _BOUNDS: Final = ("min_score", "max_score", "min_score_exclusive", "max_score_exclusive")
+# A route's query parameters, and those contract v1 took there that now go in the body.
 ROUTE_PARAMETERS: Final = {
-    "": (*_KEY, "ttl_seconds", "refresh_ttl"),
-    "/increment": (*_KEY, *_VALUE, "amount", "ttl_seconds", "refresh_ttl"),
-    "/by-rank": (*_KEY, "start_rank", "end_rank", "order"),
-    "/by-score": (*_KEY, *_BOUNDS, "order", "offset", "count"),
-    "/rank": (*_KEY, *_VALUE, "order"),
-    "/score": (*_KEY, *_VALUE),
-    "/scores": (*_KEY, *_VALUE),
-    "/length": (*_KEY, *_BOUNDS),
+    ("PUT", ""): (*_KEY, "ttl_seconds", "refresh_ttl"),
+    ("DELETE", ""): (*_KEY, *_VALUE),
+    ("POST", "/increment"): (*_KEY, *_VALUE, "amount", "ttl_seconds", "refresh_ttl"),
+    ("GET", "/by-rank"): (*_KEY, "start_rank", "end_rank", "order"),
+    ("POST", "/by-score"): (*_KEY, *_BOUNDS, "order", "offset", "count"),
+    ("GET", "/rank"): (*_KEY, *_VALUE, "order"),
+    ("GET", "/score"): (*_KEY, *_VALUE),
+    ("POST", "/scores"): (*_KEY, *_VALUE),
+    ("POST", "/length"): (*_KEY, *_BOUNDS),
 }
 PARAMETERS: Final = (
     "key", "key_base64", "value", "value_base64", "ttl_seconds", "refresh_ttl", "amount",
@@ -100,27 +104,69 @@ def _nested(depth: int) -> bytes:
     return b'{"elements": ' + b"[" * depth + b"]" * depth + b"}"
 
 
-def _bodies() -> st.SearchStrategy[bytes]:
-    element = st.fixed_dictionaries(
-        {"value": st.sampled_from(("a", "b", "p1", ""))},
-        optional={"score": st.one_of(st.integers(), st.floats(), st.booleans(), st.none())},
+# JSON values where a body wants a number, a flag or a member: mostly of the wrong kind.
+_JSON_SCALARS: Final = st.one_of(
+    st.integers(),
+    st.floats(),  # NaN and infinities too: json.dumps writes them as NaN / Infinity literals
+    st.sampled_from((0.1 + 0.2, 0.3, 2**1100, -(2**64), 1e308)),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(HOSTILE_TEXT),
+)
+_MEMBERS: Final = st.lists(st.one_of(st.sampled_from(HOSTILE_TEXT), _JSON_SCALARS), max_size=4)
+
+
+def _route_documents(suffix: str) -> st.SearchStrategy[Any]:
+    """JSON documents in the shape of the route's own body, hostile in their values."""
+    if suffix == "":
+        element = st.fixed_dictionaries(
+            {"value": st.sampled_from(("a", "b", "p1", ""))},
+            optional={"score": _JSON_SCALARS},
+        )
+        puts = st.builds(lambda es: {"elements": es}, st.lists(element, max_size=3))
+        members = st.fixed_dictionaries(
+            {}, optional={"values": _MEMBERS, "values_base64": _MEMBERS}
+        )
+        return st.one_of(puts, members)
+    if suffix == "/increment":
+        return st.fixed_dictionaries({}, optional={"amount": _JSON_SCALARS, "colour": st.none()})
+    if suffix == "/scores":
+        return st.fixed_dictionaries(
+            {}, optional={"values": _MEMBERS | _JSON_SCALARS, "values_base64": _MEMBERS}
+        )
+    flags = st.one_of(st.booleans(), _JSON_SCALARS)
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "min_score": _JSON_SCALARS,
+            "max_score": _JSON_SCALARS,
+            "min_score_exclusive": flags,
+            "max_score_exclusive": flags,
+        },
     )
+
+
+def _bodies(suffix: str) -> st.SearchStrategy[bytes]:
     documents = st.recursive(
         st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5)),
         lambda inner: (
             st.lists(inner, max_size=3)
             | st.dictionaries(
-                st.sampled_from(("elements", "value", "score", "x")), inner, max_size=3
+                st.sampled_from(
+                    ("elements", "value", "values", "values_base64", "amount", "min_score", "x")
+                ),
+                inner,
+                max_size=3,
             )
         ),
         max_leaves=8,
     )
-    as_json = st.one_of(
-        st.builds(lambda es: {"elements": es}, st.lists(element, max_size=3)), documents
-    ).map(lambda doc: json.dumps(doc).encode())
+    own = _route_documents(suffix).map(lambda doc: json.dumps(doc).encode())
+    as_json = documents.map(lambda doc: json.dumps(doc).encode())
     fixed = st.sampled_from(
         (
             b"",
+            b"{}",
             _nested(10),
             _nested(100),
             _nested(100_000),
@@ -130,11 +176,16 @@ def _bodies() -> st.SearchStrategy[bytes]:
             b'{"elements": [{"value": "a", "score": ' + b"9" * 5000 + b"}]}",
             b'{"elements": [{"value": "\\ud800", "score": 1}]}',
             b'{"elements": [{"value_base64": "/w==", "score": 1}]}',
+            b'{"values": ["\\ud800"]}',
+            b'{"values": ["' + b"x" * 4097 + b'"]}',
+            b'{"values": [' + b'"a",' * 1000 + b'"a"]}',
+            b'{"min_score": 0.30000000000000004, "min_score_exclusive": true}',
+            b'{"amount": ' + b"9" * 400 + b"}",
             b"\xff\xfe",
             b'{"elements": [] ',
         )
     )
-    return st.one_of(as_json, fixed, st.binary(max_size=20))
+    return st.one_of(own, own, own, as_json, fixed, st.binary(max_size=20))
 
 
 _INTEGER_PARAMETERS: Final = frozenset({"ttl_seconds", "start_rank", "end_rank", "offset", "count"})
@@ -158,40 +209,42 @@ def _values(name: str, api_key: str) -> st.SearchStrategy[str]:
     return st.one_of(own, own, own, anything)
 
 
-def _queries(api_key: str) -> st.SearchStrategy[tuple[str, str]]:
-    """(route suffix, query): the route's valid query with up to three hostile pairs, each
-    replacing that parameter or (`repeat`) joining it; mostly the route's own parameters."""
+def _queries(api_key: str) -> st.SearchStrategy[tuple[tuple[str, str], str, bytes]]:
+    """(route, query, body): the route's valid query with up to three hostile pairs, each
+    replacing that parameter or (`repeat`) joining it, mostly the route's own parameters; and
+    a body, mostly in the route's own shape."""
 
-    def for_route(suffix: str) -> st.SearchStrategy[tuple[str, str]]:
-        own = st.sampled_from(ROUTE_PARAMETERS.get(suffix, PARAMETERS))
+    def for_route(route: tuple[str, str]) -> st.SearchStrategy[tuple[tuple[str, str], str, bytes]]:
+        own = st.sampled_from(ROUTE_PARAMETERS.get(route, PARAMETERS))
         name = st.one_of(own, own, own, st.sampled_from(PARAMETERS))
         pair = name.flatmap(lambda n: st.tuples(st.just(n), _values(n, api_key), st.booleans()))
         raw = st.one_of(st.none(), st.none(), st.none(), st.sampled_from(RAW_QUERIES))
-        return st.builds(_query, st.just(suffix), st.lists(pair, max_size=3), raw)
+        query = st.builds(_query, st.just(route), st.lists(pair, max_size=3), raw)
+        return st.tuples(st.just(route), query, _bodies(route[1]))
 
     return st.sampled_from(tuple(ROUTES)).flatmap(for_route)
 
 
-def _query(suffix: str, pairs: list[tuple[str, str, bool]], raw: str | None) -> tuple[str, str]:
-    params = list(ROUTES[suffix][1].items())
+def _query(route: tuple[str, str], pairs: list[tuple[str, str, bool]], raw: str | None) -> str:
+    params = list(ROUTES[route].items())
     for name, text, repeat in pairs:
         if not repeat:
             params = [(n, t) for n, t in params if n != name]
         params.append((name, text))
     encoded = "&".join(f"{_encode(n)}={_encode(v)}" for n, v in params)
-    return suffix, encoded if raw is None else f"{encoded}&{raw}".strip("&")
+    return encoded if raw is None else f"{encoded}&{raw}".strip("&")
 
 
 def _request(
     other_method: str | None,
     cache: str,
-    route: tuple[str, str],
+    drawn: tuple[tuple[str, str], str, bytes],
     headers: tuple[tuple[str, str], ...],
-    body: bytes,
 ) -> HostileRequest:
-    suffix, query = route
-    method = other_method or ROUTES[suffix][0]
-    return HostileRequest(method, f"/sortedset/{_encode(cache)}{suffix}", query, headers, body)
+    (method, suffix), query, body = drawn
+    return HostileRequest(
+        other_method or method, f"/sortedset/{_encode(cache)}{suffix}", query, headers, body
+    )
 
 
 def hostile_requests(api_key: str, cache_name: str) -> st.SearchStrategy[HostileRequest]:
@@ -220,7 +273,7 @@ def hostile_requests(api_key: str, cache_name: str) -> st.SearchStrategy[Hostile
     )
     headers = st.builds(lambda a, c: a + c, authorization, content_type)
     other_method = st.one_of(st.none(), st.none(), st.none(), st.sampled_from(METHODS))
-    return st.builds(_request, other_method, cache, _queries(api_key), headers, _bodies())
+    return st.builds(_request, other_method, cache, _queries(api_key), headers)
 
 
 def door_answer(client: httpx.Client, request: HostileRequest) -> Answer:

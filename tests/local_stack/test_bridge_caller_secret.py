@@ -48,7 +48,7 @@ def fresh_bridge(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def _invoke(stack: LocalStack, headers: dict[str, str]) -> dict[str, Any]:
     event = function_url_event(
-        "GET", f"/sortedset/{stack.cache_name}/length", query="key=nobody", headers=headers
+        "POST", f"/sortedset/{stack.cache_name}/length", query="key=nobody", headers=headers
     )
     response = LocalLambdaClient(REGION).invoke(
         FunctionName=function_name(stack.stage, "momento_bridge"), Payload=json.dumps(event)

@@ -91,7 +91,7 @@ def test_delete_removes_a_sorted_set_too(http: httpx.Client, key: str) -> None:
     body = {"elements": [{"value": "a", "score": 1}]}
     http.put(f"/sortedset/{SHARED_CACHE}", params={"key": key, "ttl_seconds": "60"}, json=body)
     assert http.delete(f"/cache/{SHARED_CACHE}", params={"key": key}).status_code == 204
-    response = http.get(f"/sortedset/{SHARED_CACHE}/length", params={"key": key})
+    response = http.post(f"/sortedset/{SHARED_CACHE}/length", params={"key": key})
     assert response.json()["message"] == "Sorted Set Not Found"
 
 
@@ -181,7 +181,7 @@ def test_configured_keys_are_enforced(
 
 
 def test_sorted_set_routes_refuse_as_json(locked_server: MomentoServer) -> None:
-    response = httpx.get(f"{locked_server.http_url}/sortedset/c/length", params={"key": "k"})
+    response = httpx.post(f"{locked_server.http_url}/sortedset/c/length", params={"key": "k"})
     assert response.status_code == 401
     assert response.json() == {"error": "unauthenticated", "message": "Missing API key"}
 
@@ -203,7 +203,7 @@ def test_fault_status_for_the_next_n_calls(
 ) -> None:
     add_fault(http, operation="sortedset.length", status=status, times=2)
     url = f"/sortedset/{SHARED_CACHE}/length"
-    first, second, third = (http.get(url, params={"key": key}) for _ in range(3))
+    first, second, third = (http.post(url, params={"key": key}) for _ in range(3))
     assert first.status_code == second.status_code == status
     assert first.json()["error"] == code
     assert third.status_code == 404  # back to normal: the set does not exist
@@ -219,7 +219,7 @@ def test_fault_on_official_route_is_plain_text(http: httpx.Client, key: str) -> 
 
 def test_fault_only_hits_matching_operations(http: httpx.Client, key: str) -> None:
     add_fault(http, operation="sortedset.rank", status=500)
-    response = http.get(f"/sortedset/{SHARED_CACHE}/length", params={"key": key})
+    response = http.post(f"/sortedset/{SHARED_CACHE}/length", params={"key": key})
     assert response.status_code == 404
 
 
