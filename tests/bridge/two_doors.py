@@ -2,7 +2,9 @@
 
 The corpus of issue 14: integers in unicode digits or beyond Momento's wire ranges, floats
 that are not finite, deeply nested or invalid JSON bodies, cache names that are not ASCII or
-hold a NUL, unknown and repeated parameters, keys in the header, the query, both or neither.
+hold a NUL, unknown and repeated parameters, keys in the header, the query, both or neither;
+and, since contract v2, JSON bodies in each route's own shape (scores, flags and member lists
+of the wrong kind, adjacent float64s) and v1's parameters still sent in the query.
 `tests/bridge/test_doors_agree.py` runs it as a test and `bench/door_fuzz.py` counts on it.
 
 The local door is called over real HTTP; the bridge handler in-process with a function-URL
@@ -113,7 +115,14 @@ _JSON_SCALARS: Final = st.one_of(
     st.none(),
     st.sampled_from(HOSTILE_TEXT),
 )
-_MEMBERS: Final = st.lists(st.one_of(st.sampled_from(HOSTILE_TEXT), _JSON_SCALARS), max_size=4)
+_VALID_MEMBERS: Final = st.sampled_from(("a", "b", "p1", "YQ==", "\u00e9"))
+_MEMBERS: Final = st.lists(
+    st.one_of(_VALID_MEMBERS, _VALID_MEMBERS, st.sampled_from(HOSTILE_TEXT), _JSON_SCALARS),
+    max_size=4,
+)
+# Mostly valid numbers and flags, so that the bodies reach the store too.
+_NUMBERS: Final = st.one_of(st.integers(-5, 5), st.floats(-10, 10), _JSON_SCALARS)
+_FLAGS: Final = st.one_of(st.booleans(), st.booleans(), _JSON_SCALARS)
 
 
 def _route_documents(suffix: str) -> st.SearchStrategy[Any]:
@@ -121,7 +130,7 @@ def _route_documents(suffix: str) -> st.SearchStrategy[Any]:
     if suffix == "":
         element = st.fixed_dictionaries(
             {"value": st.sampled_from(("a", "b", "p1", ""))},
-            optional={"score": _JSON_SCALARS},
+            optional={"score": _NUMBERS},
         )
         puts = st.builds(lambda es: {"elements": es}, st.lists(element, max_size=3))
         members = st.fixed_dictionaries(
@@ -129,19 +138,18 @@ def _route_documents(suffix: str) -> st.SearchStrategy[Any]:
         )
         return st.one_of(puts, members)
     if suffix == "/increment":
-        return st.fixed_dictionaries({}, optional={"amount": _JSON_SCALARS, "colour": st.none()})
+        return st.fixed_dictionaries({}, optional={"amount": _NUMBERS, "colour": st.none()})
     if suffix == "/scores":
         return st.fixed_dictionaries(
             {}, optional={"values": _MEMBERS | _JSON_SCALARS, "values_base64": _MEMBERS}
         )
-    flags = st.one_of(st.booleans(), _JSON_SCALARS)
     return st.fixed_dictionaries(
         {},
         optional={
-            "min_score": _JSON_SCALARS,
-            "max_score": _JSON_SCALARS,
-            "min_score_exclusive": flags,
-            "max_score_exclusive": flags,
+            "min_score": _NUMBERS,
+            "max_score": _NUMBERS,
+            "min_score_exclusive": _FLAGS,
+            "max_score_exclusive": _FLAGS,
         },
     )
 
