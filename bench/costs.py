@@ -84,7 +84,7 @@ WORKFLOWS: Final = (
     Workflow("get-leaderboard, me", 2, 2, 1, False),
     Workflow("get-leaderboard, around_me", 2, 2, 2, False),
     Workflow("get-leaderboard, top_and_around_me", 3, 3, 2, False),
-    # One GET /scores for the names, ranked in JSONata.
+    # One POST /scores for the names, ranked in JSONata.
     Workflow("get-leaderboard, group", 1, 1, 1, False),
 )
 
