@@ -16,9 +16,8 @@ LEADERBOARD_PATTERN: Final = re.compile(r"[A-Za-z0-9_.~-]{1,64}")
 NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9_.~-]{1,128}")
 SUBMISSION_ID_MAX_LENGTH: Final = 128
 VIEWS: Final = ("me", "top", "around_me", "top_and_around_me")
-# The group view's bounds: its names travel in one Momento request URL (docs/workflows.md).
+# The group view's bound (docs/workflows.md): one Momento call reads the scores of all of them.
 MAX_GROUP_NAMES: Final = 100
-MAX_GROUP_CHARACTERS: Final = 6000
 # A day (2026-11-22), an ISO week (2026-W47) or a month (2026-11), as the workflows key periods.
 PERIOD_PATTERN: Final = re.compile(r"[0-9]{4}-(W[0-9]{2}|[0-9]{2}(-[0-9]{2})?)")
 MAX_RANK: Final = 2**31 - 1  # ranks and limits are 32-bit, as in Momento's API
@@ -41,7 +40,7 @@ def check_name(name: str) -> None:
 
 
 def check_names(names: Sequence[str]) -> None:
-    """The group view's members: 1-100 distinct valid names, 6,000 characters in all."""
+    """The group view's members: 1-100 distinct valid names."""
     if isinstance(names, str) or not isinstance(names, Sequence):
         raise _reject("names", "must be a list of member names")
     if not 0 < len(names) <= MAX_GROUP_NAMES:
@@ -55,8 +54,6 @@ def check_names(names: Sequence[str]) -> None:
         if name in seen:
             raise _reject(f"names[{index}]", f"repeats names[{seen[name]}] ({name})")
         seen[name] = index
-    if sum(map(len, names)) > MAX_GROUP_CHARACTERS:
-        raise _reject("names", f"must hold at most {MAX_GROUP_CHARACTERS} characters in all")
 
 
 def check_score(score: float) -> None:

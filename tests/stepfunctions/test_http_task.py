@@ -250,6 +250,21 @@ def test_plain_http_to_non_loopback_host_is_refused(run: Run, api_key_connection
     assert "ApiEndpoint" in result["cause"]
 
 
+@pytest.mark.parametrize("value", [["a", "b"], 0.30000000000000004, 7, True, None])
+def test_query_values_other_than_strings_are_refused(
+    run: Run, http_target: HttpTarget, api_key_connection: str, value: object
+) -> None:
+    """AWS documents query parameters as strings; the local task does not guess the rest."""
+    state = http_state(
+        api_key_connection, f"{http_target.url}/unsent", QueryParameters={"ok": "x", "bad": value}
+    )
+    result = run({"StartAt": "Call", "States": {"Call": state}})
+
+    assert (result["status"], result["error"]) == ("FAILED", "States.Runtime")
+    assert "QueryParameters.bad: must be a string" in result["cause"]
+    assert not any(seen.path.startswith("/unsent") for seen in http_target.seen)
+
+
 def test_missing_connection_is_a_clear_error(run: Run, http_target: HttpTarget) -> None:
     state = {
         "Type": "Task",

@@ -246,10 +246,6 @@ def test_each_view_makes_the_documented_number_of_momento_calls(
             "names: must hold at most 100 names (got 101)",
         ),
         (
-            {"view": "group", "names": [f"{i:02}" + "x" * 126 for i in range(47)]},
-            "names: must hold at most 6000 characters in all (they travel in one request URL)",
-        ),
-        (
             {"view": "group", "names": [f"m{i}" for i in range(10)]},
             "names: must hold at most 9 names on this board (its maxPageSize)",
         ),

@@ -129,6 +129,20 @@ def test_increment_adds_up_and_reports_the_new_total(
     assert _board(stack, momento, board) == {"ann": 7.5, "bob": -1.0, "cat": 1.0, "dan": 8.0}
 
 
+def test_increment_adds_amounts_beyond_15_significant_digits_exactly(
+    workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient
+) -> None:
+    """The amount travels as a JSON number: as `$string` text it would lose its 16th digit."""
+    board = board_name("increment-desc-")
+    amounts = [0.12345678901234568, 0.30000000000000004]
+    total = 0.0
+    for amount in amounts:
+        total += amount
+        assert _submit(workflows, board, "exact", amount)["score"] == total
+    assert _board(stack, momento, board) == {"exact": total}
+    assert total != 0.123456789012346 + 0.3  # what 15 significant digits would have added
+
+
 def test_increment_costs_one_call_and_announces_the_total(
     workflows: WorkflowRunner, events: EventLog
 ) -> None:

@@ -67,6 +67,13 @@ _BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 _LOOPBACK_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 _AWS_TIMEOUT_SECONDS: Final = 60.0  # AWS ends every HTTP Task call after 60 s
 _SOCKET_ERROR: Final = "States.Http.Socket"
+# AWS documents QueryParameters as string pairs only; how it writes an array or a number is
+# undocumented, so the local task refuses them rather than guess (lists and exact numbers go
+# in a JSON RequestBody).
+_QUERY_VALUE_PROBLEM: Final = (
+    "QueryParameters.{name}: must be a string (AWS documents query parameters as strings; "
+    "send lists and numbers in a JSON RequestBody)"
+)
 _RUNTIME_ERROR: Final = "States.Runtime"
 
 # One keep-alive pool for every execution: connection setup dominates small local calls.
@@ -171,12 +178,11 @@ def _encoded_body(
 def _url(endpoint: str, query: Mapping[str, Any]) -> str:
     if not query:
         return endpoint
-    pairs: list[tuple[str, str]] = []
     for name, value in query.items():
-        values = value if isinstance(value, list) else [value]
-        pairs.extend((name, _as_text(item)) for item in values)
+        if not isinstance(value, str):
+            raise HttpTaskError(_RUNTIME_ERROR, _QUERY_VALUE_PROBLEM.format(name=name))
     separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
-    return endpoint + separator + urllib.parse.urlencode(pairs)
+    return endpoint + separator + urllib.parse.urlencode(query)
 
 
 def _response_body(response: urllib3.BaseHTTPResponse) -> Any:
