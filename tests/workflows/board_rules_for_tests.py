@@ -30,6 +30,11 @@ TEST_BOARD_RULES: Final = parse_board_rules(
             "fair-desc-": {"order": "desc", "tieRank": "competition", **_SMALL},
             "fair-asc-": {"order": "asc", "tieRank": "competition", **_SMALL},
             "fair-best-asc-": {"order": "asc", "updateMode": "best", "tieRank": "competition"},
+            "fair-increment-desc-": {
+                "order": "desc",
+                "updateMode": "increment",
+                "tieRank": "competition",
+            },
             "replace-desc-": {"order": "desc", "updateMode": "replace"},
             "replace-asc-": {"order": "asc", "updateMode": "replace"},
             "best-desc-": {"order": "desc", "updateMode": "best"},

@@ -72,6 +72,37 @@ def test_an_add_answered_with_a_5xx_is_checked_and_done_again_once(
     assert _board(stack, momento, board) == {"bob": 10.0}
 
 
+def test_a_replay_answers_the_exact_total_and_its_competition_rank(
+    workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient
+) -> None:
+    """The receipt keeps every digit: a 15-digit total would rank the replay against a score
+    the board does not hold (0.30000000000000004 is not 0.3)."""
+    board = board_name("fair-increment-desc-")
+    workflows.succeeded("submit-score", _submission(board, "ann", 0.3, "a-1"))
+    workflows.succeeded("submit-score", _submission(board, "bob", 0.1, "b-1"))
+    first = workflows.succeeded("submit-score", _submission(board, "bob", 0.2, "b-2"))
+    assert (first["score"], first["rank"]) == (0.1 + 0.2, 0)  # 0.30000000000000004 leads
+    replay = workflows("submit-score", _submission(board, "bob", 0.2, "b-2"))
+    assert "IncrementScore" not in _calls(workflows, replay)
+    assert replay.output is not None
+    assert (replay.output["score"], replay.output["rank"]) == (0.1 + 0.2, 0)
+    assert _board(stack, momento, board) == {"ann": 0.3, "bob": 0.1 + 0.2}
+
+
+def test_a_receipt_in_the_earlier_bare_number_form_is_still_read(
+    workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient
+) -> None:
+    """Receipts live up to 24 hours, so one written before receipts were JSON may be replayed."""
+    board = board_name("increment-desc-")
+    workflows.succeeded("submit-score", _submission(board, "eve", 4, "e-0"))
+    momento.set(stack.cache_name, f"{board}#submission#eve#e-1", "4.5")
+    replay = workflows("submit-score", _submission(board, "eve", 0.5, "e-1"))
+    assert "IncrementScore" not in _calls(workflows, replay)
+    assert replay.output is not None
+    assert replay.output["score"] == 4.5
+    assert _board(stack, momento, board) == {"eve": 4.0}
+
+
 def test_an_add_that_keeps_failing_is_reported_not_added_and_a_retry_adds_once(
     workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient, faults: FaultInjector
 ) -> None:
