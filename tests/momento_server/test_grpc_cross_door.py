@@ -18,9 +18,11 @@ from momento.responses import (
     CacheGet,
     CacheSortedSetFetch,
     CacheSortedSetGetRank,
+    CacheSortedSetGetScore,
     CacheSortedSetIncrementScore,
 )
 
+from leaderboard.local.momento_server.faults import FaultRule
 from leaderboard.local.momento_server.server import MomentoServer
 from tests.momento_server.conftest import SHARED_CACHE
 
@@ -105,3 +107,32 @@ def test_a_fault_set_over_http_disturbs_the_grpc_door(
         )
     finally:
         http.delete("/_admin/faults")
+
+
+def test_an_applied_fault_over_http_answers_its_error_after_the_write(
+    momento_server: MomentoServer, http: httpx.Client, sdk: CacheClient, key: str
+) -> None:
+    """The write commits, then the caller gets the same answer a plain fault gives."""
+    faults = momento_server.faults
+    increment = f"/sortedset/{SHARED_CACHE}/increment"
+    params: dict[str, str | int] = {"key": key, "value": "ann", "ttl_seconds": 60}
+    try:
+        faults.add(FaultRule(operation="sortedset.increment", status=503, times=1))
+        refused = http.post(increment, params=params, json={"amount": 2})
+        faults.add(FaultRule(operation="sortedset.increment", status=503, applied=True, times=1))
+        applied = http.post(increment, params=params, json={"amount": 2})
+        faults.add(FaultRule(operation="cache.set", status=500, applied=True, times=1))
+        put = http.put(
+            f"/cache/{SHARED_CACHE}", params={"key": f"{key}-v", "ttl_seconds": 60}, content=b"v"
+        )
+    finally:
+        faults.clear()
+    assert (applied.status_code, applied.json()) == (503, refused.json())
+    assert applied.json() == {"error": "unavailable", "message": "Service unavailable"}
+    score = sdk.sorted_set_get_score(SHARED_CACHE, key, "ann")
+    assert isinstance(score, CacheSortedSetGetScore.Hit)
+    assert score.score == 2.0  # the applied add only: the plain fault added nothing
+    assert (put.status_code, put.text) == (500, "Internal server error")
+    got = sdk.get(SHARED_CACHE, f"{key}-v")
+    assert isinstance(got, CacheGet.Hit)
+    assert got.value_bytes == b"v"

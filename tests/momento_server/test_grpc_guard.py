@@ -17,6 +17,7 @@ from momento.responses import (
     CacheGet,
     CacheSet,
     CacheSortedSetFetch,
+    CacheSortedSetGetScore,
     CacheSortedSetPutElement,
     CreateCache,
     ListCaches,
@@ -164,6 +165,32 @@ def test_latency_fault_delays_the_call(open_client: CacheClient, faults: FaultIn
     started = time.perf_counter()
     assert isinstance(open_client.set("faulty", "slow", "v"), CacheSet.Success)
     assert time.perf_counter() - started >= 0.3
+
+
+def test_applied_fault_answers_its_error_after_the_write(
+    open_client: CacheClient, faults: FaultInjector
+) -> None:
+    """The SDK does not retry an increment, so it sees the one error, yet the add landed."""
+    board = f"applied-{uuid.uuid4().hex[:8]}"
+    faults.add(FaultRule(operation="sortedset.increment", status=503, times=1))
+    refused = error_of(open_client.sorted_set_increment_score("faulty", board, "a", 2.0))
+    faults.add(FaultRule(operation="sortedset.increment", status=503, applied=True, times=1))
+    applied = error_of(open_client.sorted_set_increment_score("faulty", board, "a", 2.0))
+    assert (applied.error_code, applied.message) == (refused.error_code, refused.message)
+    assert applied.error_code is MomentoErrorCode.SERVER_UNAVAILABLE
+    assert applied.message == f"{FAULT_MESSAGES[503]}: sortedset.increment"
+    score = open_client.sorted_set_get_score("faulty", board, "a")
+    assert isinstance(score, CacheSortedSetGetScore.Hit)
+    assert score.score == 2.0  # the applied add only: the plain fault added nothing
+
+
+def test_applied_fault_on_a_refused_call_answers_the_fault(
+    open_client: CacheClient, faults: FaultInjector
+) -> None:
+    """The operation's own answer (here: no such cache) is the one lost, as for any fault."""
+    faults.add(FaultRule(operation="cache.set", status=429, applied=True, times=1))
+    failed = error_of(open_client.set("no-such-cache", "k", "v"))
+    assert failed.error_code is MomentoErrorCode.LIMIT_EXCEEDED_ERROR
 
 
 def test_dropped_call_is_cancelled_and_changes_nothing(

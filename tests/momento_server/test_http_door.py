@@ -244,6 +244,20 @@ def test_fault_rate_zero_never_fires(http: httpx.Client, key: str) -> None:
         assert http.get(f"/cache/{SHARED_CACHE}", params={"key": key}).status_code == 404
 
 
+def test_admin_keeps_an_applied_rule_as_sent(http: httpx.Client) -> None:
+    rule = {
+        "operation": "sortedset.increment",
+        "status": 503,
+        "latency_seconds": 0.0,
+        "drop": False,
+        "applied": True,
+        "rate": 1.0,
+        "times": 1,
+    }
+    rule_id = add_fault(http, **rule)
+    assert http.get("/_admin/faults").json() == {"rules": [{"id": rule_id, **rule}]}
+
+
 def test_admin_lists_and_removes_rules(http: httpx.Client) -> None:
     rule_id = add_fault(http, operation="topics.publish", status=503)
     listed = http.get("/_admin/faults").json()["rules"]
@@ -254,6 +268,7 @@ def test_admin_lists_and_removes_rules(http: httpx.Client) -> None:
             "status": 503,
             "latency_seconds": 0.0,
             "drop": False,
+            "applied": False,
             "rate": 1.0,
             "times": None,
         }
@@ -288,6 +303,12 @@ def test_admin_refuses_a_deeply_nested_rule_with_a_400(http: httpx.Client) -> No
         ({"status": 500, "rate": 2}, "rate: must be between 0 and 1"),
         ({"status": 500, "times": 0}, "times: must be a positive integer"),
         ({}, "status: a rule needs a status, latency_seconds or drop"),
+        ({"drop": True, "applied": True}, "applied: cannot be combined with drop"),
+        (
+            {"latency_seconds": 0.1, "applied": True},
+            "applied: needs a status to answer after the operation",
+        ),
+        ({"status": 503, "applied": "true"}, "applied: wrong type"),
         ({"status": "500"}, "status: wrong type"),
         ({"status": 500, "colour": "red"}, "colour: unknown field"),
     ],

@@ -72,6 +72,27 @@ def test_an_add_answered_with_a_5xx_is_checked_and_done_again_once(
     assert _board(stack, momento, board) == {"bob": 10.0}
 
 
+def test_an_add_that_landed_but_was_answered_with_a_5xx_is_not_added_again(
+    workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient, faults: FaultInjector
+) -> None:
+    """Momento applied the add, then the answer was lost: the total is checked against every
+    digit of the amount (17 significant here; 15 would miss it), so the run knows it landed."""
+    board = board_name("increment-desc-")
+    amount = 0.12345678901234568
+    workflows.succeeded("submit-score", _submission(board, "gus", 1, "g-0"))
+    faults.add(FaultRule(operation="sortedset.increment", status=503, applied=True, times=1))
+    landed = workflows("submit-score", _submission(board, "gus", amount, "g-1"))
+    assert landed.output is not None, (landed.error, landed.cause)
+    assert landed.output["score"] == 1.0 + amount
+    runs = _runs(workflows, landed)
+    assert (runs["IncrementScore"], runs["VerifyAdd"], runs["AddLanded"]) == (1, 1, 1)
+    assert _board(stack, momento, board) == {"gus": 1.0 + amount}
+    replay = workflows("submit-score", _submission(board, "gus", amount, "g-1"))
+    assert "IncrementScore" not in _calls(workflows, replay)
+    assert replay.output == landed.output
+    assert _board(stack, momento, board) == {"gus": 1.0 + amount}
+
+
 def test_a_replay_answers_the_exact_total_and_its_competition_rank(
     workflows: WorkflowRunner, stack: LocalStack, momento: CacheClient
 ) -> None:

@@ -3,7 +3,10 @@
 Both front doors call `FaultInjector.check(operation)` before an operation and act on the
 `Fault` it returns: answer the status (HTTP 429/500/503; the gRPC door maps it to
 RESOURCE_EXHAUSTED / INTERNAL / UNAVAILABLE), sleep `latency_seconds` first, or drop the
-connection. Off by default: with no rules, `check` returns None and costs one attribute read.
+connection. A status is answered instead of the operation, so the store never changes, unless
+the rule says `applied`: then the operation runs first and only its answer is lost, as when a
+server commits a write and the caller still gets a 5xx. Off by default: with no rules, `check`
+returns None and costs one attribute read.
 
 Operations are named the same on both doors (`OPERATIONS`); a rule's `operation` is one of
 them or a shell-style pattern (`"sortedset.*"`, `"*"`).
@@ -54,14 +57,17 @@ class FaultRule:
     """Which operations to disturb, how, and how often.
 
     `status`, `latency_seconds` and `drop` may be combined (latency then status, or latency
-    then drop). `rate` is the chance each matching call is hit; `times`, when set, retires the
-    rule after that many hits ("the next N calls" with `rate=1`).
+    then drop). `applied` (with a `status` only) runs the operation before answering the
+    status: the call took effect but its caller sees the error. `rate` is the chance each
+    matching call is hit; `times`, when set, retires the rule after that many hits ("the next
+    N calls" with `rate=1`).
     """
 
     operation: str = "*"
     status: int | None = None
     latency_seconds: float = 0.0
     drop: bool = False
+    applied: bool = False
     rate: float = 1.0
     times: int | None = None
 
@@ -76,6 +82,10 @@ class FaultRule:
             raise FaultRuleError("drop: cannot be combined with status")
         if self.status is None and not self.drop and self.latency_seconds == 0.0:
             raise FaultRuleError("status: a rule needs a status, latency_seconds or drop")
+        if self.applied and self.drop:
+            raise FaultRuleError("applied: cannot be combined with drop")
+        if self.applied and self.status is None:
+            raise FaultRuleError("applied: needs a status to answer after the operation")
         if not 0.0 <= self.rate <= 1.0:
             raise FaultRuleError("rate: must be between 0 and 1")
         if self.times is not None and self.times <= 0:
@@ -94,11 +104,12 @@ class FaultRule:
             "status": (int, type(None)),
             "latency_seconds": (int, float),
             "drop": (bool,),
+            "applied": (bool,),
             "rate": (int, float),
             "times": (int, type(None)),
         }
         for name, value in document.items():
-            wrong_bool = isinstance(value, bool) and name != "drop"
+            wrong_bool = isinstance(value, bool) and bool not in expected[name]
             if wrong_bool or not isinstance(value, expected[name]):
                 raise FaultRuleError(f"{name}: wrong type")
         return cls(**document)
@@ -109,6 +120,7 @@ class FaultRule:
             "status": self.status,
             "latency_seconds": self.latency_seconds,
             "drop": self.drop,
+            "applied": self.applied,
             "rate": self.rate,
             "times": self.times,
         }
@@ -122,6 +134,7 @@ class Fault:
     status: int | None
     latency_seconds: float
     drop: bool
+    applied: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,5 +196,5 @@ class FaultInjector:
                         self._rules[index] = replace(
                             active, rule=replace(rule, times=rule.times - 1)
                         )
-                return Fault(operation, rule.status, rule.latency_seconds, rule.drop)
+                return Fault(operation, rule.status, rule.latency_seconds, rule.drop, rule.applied)
             return None

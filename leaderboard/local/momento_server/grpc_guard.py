@@ -10,6 +10,7 @@ HTTP door uses too (`faults.OPERATIONS`), so one rule disturbs both doors alike.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Final
@@ -134,6 +135,10 @@ class Guard(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 if fault is not None:
                     if fault.latency_seconds:
                         time.sleep(fault.latency_seconds)
+                    if fault.applied:
+                        # Whatever the operation answered, even a refusal, is the answer lost.
+                        with contextlib.suppress(RpcStatusError):
+                            behavior(request, context)
                     _apply(fault, context)
                 return behavior(request, context)
             except RpcStatusError as failure:
@@ -152,6 +157,7 @@ class Guard(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 if fault is not None:
                     if fault.latency_seconds:
                         await asyncio.sleep(fault.latency_seconds)
+                    # `applied` changes nothing here: a subscription commits nothing to lose.
                     _apply(fault, context)
                 async for item in behavior(request, context):
                     yield item

@@ -16,6 +16,7 @@ with a JSON body; it never escapes as aiohttp's HTML page.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from abc import ABC, abstractmethod
@@ -60,6 +61,7 @@ logger = logging.getLogger(__name__)
 
 Style = Literal["text", "json"]
 Handler = Callable[[web.Request, Query], Awaitable[web.StreamResponse]]
+Operation = Callable[[], Awaitable[web.StreamResponse]]
 
 BODY_READ_TIMEOUT_SECONDS: Final = 30.0
 KEEPALIVE_TIMEOUT_SECONDS: Final = 30.0
@@ -232,21 +234,26 @@ class _Endpoint(ABC):
             return None
         return error_response(401, "Invalid API key" if key else "Missing API key", self.style)
 
-    async def _inject_fault(
-        self, request: web.Request, operation: str
-    ) -> web.StreamResponse | None:
+    async def _run_with_fault(
+        self, request: web.Request, operation: str, run: Operation
+    ) -> web.StreamResponse:
+        """`run` the operation, disturbed by the fault injected into this call, if any."""
         fault = self.faults.check(operation)
         if fault is None:
-            return None
+            return await run()
         if fault.latency_seconds:
             await asyncio.sleep(fault.latency_seconds)
         if fault.drop:
             if request.transport is not None:
                 request.transport.abort()
             return web.Response(status=503)  # never reaches the client: the connection is gone
-        if fault.status is not None:
-            return error_response(fault.status, _FAULT_TEXT[fault.status], self.style)
-        return None
+        if fault.status is None:
+            return await run()
+        if fault.applied:
+            # Whatever the operation answered, even a refusal, is the answer lost.
+            with contextlib.suppress(BadRequestError):
+                await run()
+        return error_response(fault.status, _FAULT_TEXT[fault.status], self.style)
 
 
 class _RouteEndpoint(_Endpoint):
@@ -274,11 +281,13 @@ class _RouteEndpoint(_Endpoint):
         refused = self._refused(key)
         if refused is not None:
             return refused
-        if self.operation is not None:
-            disturbed = await self._inject_fault(request, self.operation)
-            if disturbed is not None:
-                return disturbed
-        return await self.handler(request, Query(request.query, self.params))
+
+        def run() -> Awaitable[web.StreamResponse]:
+            return self.handler(request, Query(request.query, self.params))
+
+        if self.operation is None:
+            return await run()
+        return await self._run_with_fault(request, self.operation, run)
 
 
 class _SortedSetEndpoint(_Endpoint):
@@ -307,10 +316,11 @@ class _SortedSetEndpoint(_Endpoint):
             return _request_error(parsed)
         if (refused := self._refused(key)) is not None:
             return refused
-        disturbed = await self._inject_fault(request, OPERATIONS[type(parsed)])
-        if disturbed is not None:
-            return disturbed
-        return execute(self.store, parsed)
+
+        async def run() -> web.StreamResponse:
+            return execute(self.store, parsed)
+
+        return await self._run_with_fault(request, OPERATIONS[type(parsed)], run)
 
     @staticmethod
     async def _body(request: web.Request) -> bytes:
