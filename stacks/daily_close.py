@@ -187,6 +187,7 @@ class DailyClose(Construct):
             resource_name=name,
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
+        # Writes the parts and the manifest; reads an earlier attempt's manifest back.
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["s3:PutObject", "s3:GetObject"],

@@ -28,7 +28,7 @@ _ELEMENTS: Final = [
     {"value": "b", "score": 2.5},
     {"value": "c", "score": -1.7976931348623157e308},
 ]
-_TOP: Final = '[{"name":"a","score":3,"rank":0}]'
+_TOP: Final = [{"name": "a", "score": 3, "rank": 0}]
 
 
 def _http_cause(status: int, body: str) -> str:
@@ -43,7 +43,7 @@ _TASK_RESULTS: Final[tuple[dict[str, Any], ...]] = (
         "StatusCode": 200,
         "ResponseBody": {"score": 12.5, "rank": 3, "length": 10, "elements": _ELEMENTS},
         "KeyCount": 0,
-        "Metadata": {"size": "3", "top": _TOP},
+        "Body": json.dumps({"size": 3, "top": _TOP, "parts": ["a/2026-12-04/part-00000.json"]}),
         "Status": "SUCCEEDED",
         "ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:x:steps-2026-12-04",
         "Output": '{"leaderboard":"steps","period":"2026-12-04","size":3}',
@@ -52,7 +52,7 @@ _TASK_RESULTS: Final[tuple[dict[str, Any], ...]] = (
         "StatusCode": 200,
         "ResponseBody": {"score": None, "rank": None, "length": 0, "elements": []},
         "KeyCount": 1,
-        "Metadata": {"size": "0", "top": "[]"},
+        "Body": json.dumps({"size": 0, "top": [], "parts": []}),
         "status": "RUNNING",
         "executionArn": "arn:aws:states:us-east-1:123456789012:execution:x:y",
     },
@@ -60,7 +60,7 @@ _TASK_RESULTS: Final[tuple[dict[str, Any], ...]] = (
         "StatusCode": 204,
         "ResponseBody": {"score": 5e-324, "rank": 0, "length": 1, "elements": _ELEMENTS[:1]},
         "KeyCount": 2,
-        "Metadata": {"size": "1", "top": _TOP},
+        "Body": json.dumps({"size": 1, "top": [{"name": "f", "score": 0.1 + 0.2, "rank": 0}]}),
         "Status": "FAILED",
         "Error": "States.TaskFailed",
         "ExecutionArn": "arn:x",

@@ -134,16 +134,10 @@ def test_a_close_that_finds_its_archive_but_no_board_answers_from_the_archive(
         "pageSize": 1000,
         "parts": [part_key],
     }
-    # As close-period writes it: the part, then the manifest with its size and top 3 in the
-    # metadata.
+    # As close-period writes it: the part, then the manifest.
     s3 = stack.client("s3")
     s3.put_object(Bucket=stack.archive_bucket, Key=part_key, Body=json.dumps(part))
-    s3.put_object(
-        Bucket=stack.archive_bucket,
-        Key=f"{board}/{day}.json",
-        Body=json.dumps(earlier),
-        Metadata={"size": "2", "top": json.dumps(top)},
-    )
+    s3.put_object(Bucket=stack.archive_bucket, Key=f"{board}/{day}.json", Body=json.dumps(earlier))
     assert momento.members(f"{board}#{day}") is None
     closed = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}")
     assert closed["status"] == "SUCCEEDED", closed
@@ -160,6 +154,32 @@ def test_a_close_that_finds_its_archive_but_no_board_answers_from_the_archive(
         ("ann", 1.0),
     ]
     assert _events_for(stack, board, wait_seconds=1) == []
+
+
+def test_a_close_answered_from_its_archive_keeps_scores_past_15_digits(
+    stack: LocalStack, workflows: Workflows, momento: Momento
+) -> None:
+    """A second attempt, after the first archived and reset the board, answers from the
+    manifest: the same top 3 to the last bit (0.1 + 0.2, not the 0.3 of $string's 15 digits)."""
+    board = board_name("tokyo-")
+    day = _past_period_key(stack, board)
+    momento.seed(f"{board}#{day}", {"ann": 0.1 + 0.2, "bob": 1 / 3, "cat": 2 / 3, "dan": 0.1})
+    held = momento.members(f"{board}#{day}")
+    assert held is not None
+    top = [{"name": n, "score": s, "rank": r} for r, (n, s) in enumerate(held[:3])]
+    assert [row["score"] for row in top] == [2 / 3, 1 / 3, 0.1 + 0.2]
+
+    first = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}")
+    assert first["status"] == "SUCCEEDED", first
+    assert momento.members(f"{board}#{day}") is None  # archived and reset
+    second = workflows.close({"leaderboard": board, "period": day}, name=f"{board}-{day}-r2")
+    assert second["status"] == "SUCCEEDED", second
+
+    runs = _runs_per_state(workflows, second["executionArn"])
+    assert (runs["ReadEarlierArchive"], runs["WriteManifest"]) == (1, 0)
+    answered = json.loads(second["output"])
+    assert answered == json.loads(first["output"])
+    assert (answered["size"], answered["top"]) == (4, top)
 
 
 def test_a_period_without_submissions_closes_with_an_empty_archive(

@@ -71,6 +71,32 @@ def test_aws_sdk_s3_put_object_writes_local_s3(run: Run, aws: Callable[[str], An
     assert json.loads(body) == {"top": ["mario"]}
 
 
+def test_aws_sdk_s3_get_object_answers_the_body_as_text(
+    run: Run, aws: Callable[[str], Any]
+) -> None:
+    """AWS returns getObject's Body as the object's text, so `$parse` reads a JSON object
+    back exactly (moto's stock engine left botocore's unread stream, shown by its repr)."""
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="archive-read")
+    text = '{"top":[{"name":"ann","score":0.30000000000000004}],"note":"\u00fc"}'
+    s3.put_object(Bucket="archive-read", Key="day.json", Body=text.encode())
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+        "Arguments": {"Bucket": "archive-read", "Key": "day.json"},
+        "Output": "{% {'body': $states.result.Body, 'parsed': $parse($states.result.Body)} %}",
+        "End": True,
+    }
+
+    result = run({"QueryLanguage": "JSONata", "StartAt": "Get", "States": {"Get": task}})
+
+    assert result["status"] == "SUCCEEDED", result
+    output = json.loads(result["output"])
+    assert output["body"] == text
+    assert output["parsed"] == json.loads(text)
+    assert output["parsed"]["top"][0]["score"] == 0.1 + 0.2
+
+
 def test_integration_clients_ignore_the_shells_endpoint(
     endpoint_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,7 +4,9 @@ Stock moto builds a fresh boto3 client per task (tens of milliseconds) and, outs
 decorator, points it at ``localhost:$MOTO_PORT``, or at real AWS when that is not set.
 Here every integration gets a cached client whose requests are answered in-process by
 moto's own dispatcher (the same one ``mock_aws`` uses), and ``lambda`` gets the local
-handler registry and ``events`` sends ``PutEvents`` straight to the backend.
+handler registry and ``events`` sends ``PutEvents`` straight to the backend. ``aws-sdk:*``
+arguments and results are shaped as AWS shapes them (a blob argument given as JSON is sent as
+its text; a streamed result such as S3 getObject's ``Body`` arrives as its text).
 """
 
 import importlib
@@ -14,6 +16,7 @@ from typing import Any, Final
 import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
+from botocore.response import StreamingBody
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk,
@@ -115,12 +118,32 @@ def _normalise_aws_sdk_parameters(
     self._to_boto_request(parameters, operation.input_shape)
 
 
+def _normalise_aws_sdk_response(
+    self: state_task_service_aws_sdk.StateTaskServiceAwsSdk,
+    response: Any,
+    boto_service_name: str | None = None,
+    service_action_name: str | None = None,
+) -> None:
+    """Shape ``aws-sdk:*`` results as AWS does: a streamed member (S3 getObject's ``Body``)
+    arrives as its UTF-8 text. Stock moto keeps botocore's unread stream, which the task's
+    output then shows by its repr."""
+    if isinstance(response, dict):
+        for name, value in response.items():
+            if isinstance(value, StreamingBody):
+                response[name] = value.read().decode("utf-8")
+
+
 def install() -> None:
-    """Replace every reference moto's interpreter holds to ``boto_client_for``."""
+    """Shape aws-sdk arguments and results; replace every reference to ``boto_client_for``."""
     replace_attribute(
         state_task_service_aws_sdk.StateTaskServiceAwsSdk,
         "_normalise_parameters",
         _normalise_aws_sdk_parameters,
+    )
+    replace_attribute(
+        state_task_service_aws_sdk.StateTaskServiceAwsSdk,
+        "_normalise_response",
+        _normalise_aws_sdk_response,
     )
     for module_name in _CLIENT_USERS:
         replace_attribute(
