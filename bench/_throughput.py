@@ -1,6 +1,6 @@
 """The load loop the door benchmarks share: workers for a while, requests/s and CPU per request.
 
-Its own module so `bench.momento_server` and `bench.grpc_door_load` (which the former runs in a
+Its own module so `bench.momento_server` and `bench._grpc_door_load` (which the former runs in a
 child process) both import it rather than each other. The leading underscore keeps
 `python -m bench` from running it as a benchmark.
 """

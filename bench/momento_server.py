@@ -37,8 +37,8 @@ from typing import Any, TypeVar
 import aiohttp
 import redis.asyncio as aioredis
 
+from bench._grpc_door_load import PutRankLoad, put_rank_load, put_rank_wire_load
 from bench._throughput import Throughput, for_seconds, member
-from bench.grpc_door_load import PutRankLoad, put_rank_load, put_rank_wire_load
 from leaderboard.local.momento_server.server import MomentoServer
 from leaderboard.local.momento_server.store import Store
 from leaderboard.momento_contract.arguments import CollectionTtl, Order

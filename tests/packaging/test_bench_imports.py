@@ -1,6 +1,6 @@
 """bench/ has no import circle: its modules, read as source, import each other as a tree.
 
-A circle (`bench.momento_server` importing `bench.grpc_door_load`, which imported `member` and
+A circle (`bench.momento_server` importing `bench._grpc_door_load`, which imported `member` and
 `Throughput` back) forced a function-level import to dodge the half-initialised module; imports
 inside functions are counted here too, so hiding one that way fails as well.
 """
