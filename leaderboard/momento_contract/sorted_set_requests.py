@@ -207,7 +207,7 @@ class Route:
     parse: _Parser
     # Query parameters that moved to the JSON body, with the message that says so.
     moved: Mapping[str, str]
-    # Whether the route takes a body: both doors read one only then, and ignore any other.
+    # Whether the route takes a body (every method but GET): both doors read one only then.
     reads_body: bool
 
 
@@ -223,7 +223,7 @@ def match_route(method: str, path: str) -> Route | RequestError:
         if any(op == operation for op, _ in _ROUTES):
             return RequestError(405, "method_not_allowed", f"Method {method} not allowed")
         return RequestError(404, "not_found", "No such route")
-    return Route(cache_name, entry.query, entry.parse, entry.moved, entry.reads_body)
+    return Route(cache_name, entry.query, entry.parse, entry.moved, method.upper() != "GET")
 
 
 def parse_sorted_set_request(
@@ -318,7 +318,6 @@ class _RouteEntry:
     query: frozenset[str]
     parse: _Parser
     moved: Mapping[str, str] = field(default_factory=dict)
-    reads_body: bool = False
 
 
 _KEY: Final = frozenset({"key", "key_base64"})
@@ -337,19 +336,17 @@ _VALUES_MOVED: Final = {
 }
 
 _ROUTES: Final[dict[tuple[str, str], _RouteEntry]] = {
-    ("", "PUT"): _RouteEntry(_KEY | _TTL, _put, reads_body=True),
-    ("", "DELETE"): _RouteEntry(_KEY, _remove, _VALUES_MOVED, reads_body=True),
-    ("increment", "POST"): _RouteEntry(
-        _KEY | _VALUE | _TTL, _increment, {"amount": _IN_BODY}, reads_body=True
-    ),
+    ("", "PUT"): _RouteEntry(_KEY | _TTL, _put),
+    ("", "DELETE"): _RouteEntry(_KEY, _remove, _VALUES_MOVED),
+    ("increment", "POST"): _RouteEntry(_KEY | _VALUE | _TTL, _increment, {"amount": _IN_BODY}),
     ("by-rank", "GET"): _RouteEntry(_KEY | {"start_rank", "end_rank", "order"}, _by_rank),
     ("by-score", "POST"): _RouteEntry(
-        _KEY | {"order", "offset", "count"}, _by_score, _BOUNDS_MOVED, reads_body=True
+        _KEY | {"order", "offset", "count"}, _by_score, _BOUNDS_MOVED
     ),
     ("rank", "GET"): _RouteEntry(_KEY | _VALUE | {"order"}, _rank),
     ("score", "GET"): _RouteEntry(_KEY | _VALUE, _score),
-    ("scores", "POST"): _RouteEntry(_KEY, _scores, _VALUES_MOVED, reads_body=True),
-    ("length", "POST"): _RouteEntry(_KEY, _length, _BOUNDS_MOVED, reads_body=True),
+    ("scores", "POST"): _RouteEntry(_KEY, _scores, _VALUES_MOVED),
+    ("length", "POST"): _RouteEntry(_KEY, _length, _BOUNDS_MOVED),
 }
 
 
